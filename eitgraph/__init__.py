@@ -1,0 +1,31 @@
+"""eitgraph: a knowledge base of territorial metabolism on a Neo4j-compatible property graph.
+
+>>> import eitgraph
+>>> eitgraph.__version__
+'0.1.0'
+
+Open a knowledge base (embedded ArcadeDB by default, or a Neo4j server with
+``uri=`` / ``NEO4J_URI``), load files, ask catalogue questions as DataFrames::
+
+    with eitgraph.open(data_dir="eitgraph-data") as kb:
+        kb.load("territory", "perimetre-epci-a-fp.csv", departement="68")
+        kb.query("communes", epci="200036465")
+"""
+
+from __future__ import annotations
+
+from .config import StoreConfig
+from .errors import EitgraphError, InputError, QueryError, StoreError, ValidationError
+from .kb import KnowledgeBase, example_manifest
+
+__version__ = "0.1.0"
+__all__ = ["open", "KnowledgeBase", "StoreConfig", "example_manifest", "EitgraphError", "InputError",
+           "ValidationError", "QueryError", "StoreError", "__version__"]
+
+
+def open(uri: str | None = None, *, username: str | None = None, password: str | None = None,
+         database: str | None = None, data_dir=None, heap: str | None = None) -> KnowledgeBase:
+    """Open the knowledge base: a Neo4j server if ``uri`` (or ``NEO4J_URI``) is set, else the embedded store."""
+    config = StoreConfig.resolve(uri=uri, username=username, password=password, database=database,
+                                 data_dir=data_dir, heap=heap)
+    return KnowledgeBase(config)

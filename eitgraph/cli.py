@@ -1,0 +1,305 @@
+"""The ``eitgraph`` command: a thin layer over :mod:`eitgraph.kb`.
+
+Library errors become one clear message and a non-zero exit; ``--debug`` shows the traceback.
+"""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import __version__, resources
+from .catalogue import Catalogue
+from .config import StoreConfig
+from .errors import EitgraphError
+from .kb import KnowledgeBase, example_manifest
+from .mapping import LoaderSpec, available_kinds
+from .output import FORMATS, render, write
+from .schema import load_model
+
+
+class Context:
+    def __init__(self, config: StoreConfig, debug: bool):
+        self.config = config
+        self.debug = debug
+
+    def open(self) -> KnowledgeBase:
+        return KnowledgeBase(self.config)
+
+
+def _pairs(values: tuple[str, ...], what: str) -> dict:
+    out = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint=what)
+        out[key.strip()] = value
+    return out
+
+
+class EitgraphGroup(click.Group):
+    """Turns library errors into clean messages."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except EitgraphError as exc:
+            if ctx.obj and ctx.obj.debug:
+                raise
+            click.secho(f"Error: {exc}", fg="red", err=True)
+            ctx.exit(1)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=EitgraphGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="eitgraph")
+@click.option("--uri", envvar="NEO4J_URI", help="Bolt URI of a Neo4j server (default: the embedded store).")
+@click.option("--username", envvar="NEO4J_USERNAME", help="Server user name.")
+@click.option("--password", envvar="NEO4J_PASSWORD", help="Server password (prefer the NEO4J_PASSWORD variable).")
+@click.option("--database", envvar="NEO4J_DATABASE", help="Database name.")
+@click.option("--data-dir", envvar="EITGRAPH_DATA", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of the embedded store [default: ./eitgraph-data].")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@click.pass_context
+def cli(ctx, uri, username, password, database, data_dir, debug):
+    """eitgraph: the knowledge base of territorial metabolism (EIT, circular economy).
+
+    \b
+    Quick start:
+        eitgraph demo
+        eitgraph query communes --param epci=200036465
+    """
+    config = StoreConfig.resolve(uri=uri, username=username, password=password, database=database,
+                                 data_dir=data_dir)
+    ctx.obj = Context(config, debug)
+
+
+@cli.command()
+@click.pass_obj
+def init(obj: Context):
+    """Create the constraints and indexes of the graph model (idempotent).
+
+    Example: eitgraph init
+    """
+    with obj.open() as kb:
+        # Opening applies the schema; report what the store now has.
+        n = len(kb.model.schema_statements())
+        click.echo(f"Schema ready on {kb.config.describe()}: {n} constraints and indexes.")
+
+
+def _progress_factory(label: str):
+    state = {}
+
+    def progress(done: int, total: int) -> None:
+        bar = state.get("bar")
+        if bar is None:
+            bar = state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+        if done >= total:
+            bar.__exit__(None, None, None)
+
+    return progress
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(available_kinds()))
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Validate and report what would be written; write nothing.")
+@click.option("--dataset", "dataset_id", help="Dataset id [default: KIND:file name]; reloads replace it.")
+@click.option("--sheet", help="Excel sheet name [default: the first sheet].")
+@click.option("--encoding", help="Force the file encoding (utf-8, cp1252…).")
+@click.option("--delimiter", help="Force the CSV delimiter.")
+@click.option("--option", "-o", "options", multiple=True, metavar="NAME=VALUE", help="Loader option (repeatable).")
+@click.option("--force", is_flag=True, help="Reload even if unchanged, and allow large deletions.")
+@click.pass_obj
+def load(obj: Context, kind, files, dry_run, dataset_id, sheet, encoding, delimiter, options, force):
+    """Load files of one source kind (validated first; one transaction per file).
+
+    \b
+    Examples:
+        eitgraph load territory perimetre-epci-a-fp.csv -o departement=68
+        eitgraph load stakeholders acteurs.xlsx --sheet Acteurs -o territory=PETR-THUR-DOLLER
+        eitgraph load sirene StockEtablissement_extrait.csv --dry-run
+    """
+    opts = _pairs(options, "--option")
+    if dataset_id and len(files) > 1:
+        raise click.BadParameter("--dataset names one dataset; give one file", param_hint="--dataset")
+    with obj.open() as kb:
+        for path in files:
+            report = kb.load(kind, path, dataset_id=dataset_id, dry_run=dry_run, sheet=sheet, encoding=encoding,
+                             delimiter=delimiter, force=force, progress=_progress_factory(path.name), **opts)
+            click.echo(report.summary())
+
+
+@cli.command()
+@click.pass_obj
+def status(obj: Context):
+    """Counts per label and relationship type, datasets loaded, and where the store is.
+
+    Example: eitgraph status
+    """
+    with obj.open() as kb:
+        info = kb.status()
+    click.echo(f"Store: {info['store']}")
+    click.echo("Nodes:")
+    for label, n in info["nodes"].items():
+        if n:
+            click.echo(f"  {label:<18} {n:>8}")
+    click.echo("Relationships:")
+    for rtype, n in info["relationships"].items():
+        if n:
+            click.echo(f"  {rtype:<18} {n:>8}")
+    if info["datasets"]:
+        click.echo("Datasets:")
+        for d in info["datasets"]:
+            click.echo(f"  {d['dataset']:<32} {d['rows'] or 0:>7} rows  {d['file']}  {d['loaded_at']}  "
+                       f"sha256 {d['sha256']}")
+    else:
+        click.echo("No dataset loaded yet: try 'eitgraph demo' or 'eitgraph load'.")
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Query parameter (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@click.pass_obj
+def query(obj: Context, name, params, fmt, out):
+    """Run a catalogue query (see 'eitgraph queries') or a .cypher file.
+
+    \b
+    Examples:
+        eitgraph query communes --param epci=200036465
+        eitgraph query organisations -p tag="pilote EIT" --format xlsx --out pilotes.xlsx
+    """
+    with obj.open() as kb:
+        df = kb.query(name, **_pairs(params, "--param"))
+    if out:
+        write(df, fmt if fmt != "table" else {".xlsx": "xlsx", ".json": "json"}.get(out.suffix, "csv"), out)
+        click.echo(f"{len(df)} rows written to {out}")
+    else:
+        if fmt == "xlsx":
+            raise click.BadParameter("xlsx needs --out FILE", param_hint="--format")
+        click.echo(render(df, fmt))
+
+
+@cli.command()
+def queries():
+    """List the query catalogue with descriptions and parameters.
+
+    Example: eitgraph queries
+    """
+    for q in Catalogue():
+        click.secho(q.name, bold=True)
+        click.echo(f"  {q.description}")
+        for p in q.parameters.values():
+            req = "required" if p.required else f"optional, default {p.default!r}"
+            click.echo(f"    --param {p.name}=…  ({p.type}, {req}) {p.description}")
+
+
+@cli.command()
+@click.pass_obj
+def serve(obj: Context):
+    """Keep the embedded store running so that other processes (CLI, notebooks) share it.
+
+    Example: eitgraph serve --data-dir ./eitgraph-data   (stop with Ctrl-C)
+    """
+    if not obj.config.embedded:
+        raise EitgraphError("serve runs the embedded store; with a Neo4j server there is nothing to serve")
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    with obj.open() as kb:
+        if kb.store.owner_pid is not None and kb.store._server is None:
+            raise EitgraphError(f"{obj.config.data_dir} is already served by process {kb.store.owner_pid}")
+        click.echo(f"Serving {obj.config.data_dir} over Bolt at {kb.store.driver._pool.address} "
+                   f"(connection details in {obj.config.data_dir / 'server.json'}, readable by you only).")
+        click.echo("Other eitgraph commands with the same --data-dir connect to it. Ctrl-C to stop.")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            click.echo("Stopping.")
+
+
+@cli.command()
+@click.option("--reset", is_flag=True, help="Delete the store folder first (only an eitgraph store).")
+@click.option("--example", default="thur-doller", show_default=True, help="Example dataset to load.")
+@click.pass_obj
+def demo(obj: Context, reset, example):
+    """Load the Pays Thur Doller example into the embedded store and show what to try next.
+
+    Example: eitgraph demo
+    """
+    if not obj.config.embedded:
+        raise EitgraphError("demo fills the embedded store; to load the example into a server use "
+                            "KnowledgeBase.load_manifest(eitgraph.example_manifest())")
+    folder = obj.config.data_dir
+    if reset and folder.exists():
+        if not (folder / "arcadedb").exists() and any(folder.iterdir()):
+            raise EitgraphError(f"{folder} does not look like an eitgraph store; not deleting it")
+        shutil.rmtree(folder)
+    started = time.monotonic()
+    manifest = example_manifest(example)
+    with obj.open() as kb:
+        for report in kb.load_manifest(manifest, progress=lambda e: _progress_factory(Path(e["file"]).name)):
+            click.echo(report.summary())
+        counts = kb.status()["nodes"]
+    click.echo(f"\nDemo ready in {time.monotonic() - started:.0f} s: {counts['Commune']} communes, "
+               f"{counts['EPCI']} EPCI, {counts['Organisation']} organisations in {folder}.")
+    click.echo("Try next:\n"
+               "  eitgraph query communes --param territory=PETR-THUR-DOLLER\n"
+               "  eitgraph query communes --param epci=200036465\n"
+               "  eitgraph query organisations --param tag=\"pilote EIT\"\n"
+               "  eitgraph query stakeholder-matrix --param territory=PETR-THUR-DOLLER\n"
+               "  eitgraph queries")
+
+
+@cli.command()
+@click.option("--doc", type=click.Path(dir_okay=False, path_type=Path), help="Write the schema document here.")
+def schema(doc):
+    """Show the constraints and indexes generated from schema/model.yaml, or write the schema document.
+
+    Example: eitgraph schema --doc schema/schema.md
+    """
+    model = load_model()
+    if doc:
+        doc.write_text(model.markdown(), encoding="utf-8")
+        click.echo(f"Wrote {doc}")
+    else:
+        for stmt in model.schema_statements():
+            click.echo(stmt + ";")
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(available_kinds()), required=False)
+def kinds(kind):
+    """List the source kinds, or the columns and options of one.
+
+    Example: eitgraph kinds stakeholders
+    """
+    for name in [kind] if kind else available_kinds():
+        spec = LoaderSpec.load(name)
+        click.secho(name, bold=True)
+        click.echo(f"  {' '.join(spec.description.split())}")
+        if kind:
+            for col in spec.columns.values():
+                flag = " (required)" if col.required else ""
+                click.echo(f"    {col.aliases[0]!r:<40} {col.type}{flag}  aliases: {', '.join(col.aliases[1:])}")
+            for opt in spec.options.values():
+                click.echo(f"    option {opt.name}: {opt.description}")
+    click.echo(f"\nMappings live in {resources.folder('loaders')}.")
+
+
+def main() -> None:
+    cli(prog_name="eitgraph")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,130 @@
+"""The knowledge base: the Python API that scripts, notebooks and the CLI share.
+
+>>> import eitgraph, tempfile                                   # doctest: +SKIP
+>>> with eitgraph.open(data_dir=tempfile.mkdtemp()) as kb:      # doctest: +SKIP
+...     kb.load_manifest(eitgraph.example_manifest())
+...     kb.query("communes", epci="200036465")                  # a DataFrame of 16 communes
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from . import resources
+from .catalogue import Catalogue
+from .config import StoreConfig
+from .errors import ConfigError
+from .loading import Loader, LoadReport, Progress
+from .schema import Model, load_model
+from .store import Store
+
+
+class KnowledgeBase:
+    """A graph store with the eitgraph model, loaders and query catalogue."""
+
+    def __init__(self, config: StoreConfig, model: Model | None = None, catalogue: Catalogue | None = None):
+        self.config = config
+        self.model = model or load_model()
+        self.catalogue = catalogue or Catalogue()
+        self.store = Store(config)
+        try:
+            self.init()
+        except BaseException:
+            self.store.close()
+            raise
+        self.loader = Loader(self.store, self.model)
+
+    # -- schema -----------------------------------------------------------------
+    def init(self) -> list[str]:
+        """Apply the constraints and indexes the model declares; returns the statements that were missing."""
+        existing = {r["name"] for r in self.store.records("SHOW CONSTRAINTS")}
+        existing |= {r["name"] for r in self.store.records("SHOW INDEXES")}
+        applied = []
+        for stmt in self.model.schema_statements():
+            name = stmt.split()[2]
+            if name not in existing:
+                self.store.execute(stmt)
+                applied.append(stmt)
+        return applied
+
+    # -- loading ----------------------------------------------------------------
+    def load(self, kind: str, path: str | Path, *, dataset_id: str | None = None, dry_run: bool = False,
+             sheet: str | None = None, encoding: str | None = None, delimiter: str | None = None,
+             force: bool = False, progress: Progress | None = None, **options) -> LoadReport:
+        """Load one file of a source kind (see ``loaders/``); loader options as keyword arguments.
+
+        Validation happens before any write; the write is one transaction; reloading
+        an unchanged file does nothing, reloading an edited one replaces what it wrote.
+        """
+        return self.loader.load(kind, path, options=options, dataset_id=dataset_id, dry_run=dry_run,
+                                sheet=sheet, encoding=encoding, delimiter=delimiter, progress=progress,
+                                force=force)
+
+    def load_manifest(self, path: str | Path, progress=None, dry_run: bool = False) -> list[LoadReport]:
+        """Load every dataset a manifest lists, in order (see ``examples/thur-doller/manifest.yaml``)."""
+        path = Path(path)
+        try:
+            manifest = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise ConfigError(f"{path}: cannot read the manifest: {exc}") from None
+        reports = []
+        for i, entry in enumerate(manifest.get("datasets", []), start=1):
+            if "kind" not in entry or "file" not in entry:
+                raise ConfigError(f"{path}: dataset #{i} needs 'kind' and 'file'")
+            reports.append(self.load(
+                entry["kind"], _manifest_file(path, entry["file"]), dataset_id=entry.get("dataset"),
+                sheet=entry.get("sheet"), dry_run=dry_run,
+                progress=progress(entry) if progress else None, **(entry.get("options") or {})))
+        return reports
+
+    # -- questions --------------------------------------------------------------
+    def query(self, name: str, **params) -> pd.DataFrame:
+        """Run a catalogue query (or a ``.cypher`` file) with its declared parameters."""
+        q = self.catalogue.get(name)
+        return self.store.frame(q.cypher, q.bind(params))
+
+    def cypher(self, text: str, **params) -> pd.DataFrame:
+        """Run any Cypher text; values only as parameters."""
+        return self.store.frame(text, params)
+
+    def status(self) -> dict:
+        """Counts per label and relationship type, datasets loaded, and where the store is."""
+        counts = {}
+        for label in self.model.all_labels():
+            counts[label] = self.store.records(f"MATCH (n:{label}) RETURN count(n) AS n")[0]["n"]
+        rels = {}
+        for rtype in self.model.relationships:
+            rels[rtype] = self.store.records(f"MATCH ()-[r:{rtype}]->() RETURN count(r) AS n")[0]["n"]
+        datasets = self.store.records(
+            "MATCH (d:Dataset) RETURN d.id AS dataset, d.kind AS kind, d.file AS file, d.rows AS rows, "
+            "d.loaded_at AS loaded_at, d.sha256 AS sha256 ORDER BY d.loaded_at")
+        for d in datasets:
+            d["sha256"] = (d["sha256"] or "")[:12]
+        return {"store": self.config.describe(), "nodes": counts, "relationships": rels, "datasets": datasets}
+
+    # -- life cycle ---------------------------------------------------------------
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> "KnowledgeBase":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _manifest_file(manifest: Path, name: str) -> Path:
+    """Files are relative to the manifest; ``reference:NAME`` is a shipped reference file."""
+    if name.startswith("reference:"):
+        return resources.path("reference", name.split(":", 1)[1])
+    return (manifest.parent / name).resolve()
+
+
+def example_manifest(name: str = "thur-doller") -> Path:
+    """The manifest of a shipped example dataset."""
+    return resources.path("examples", name, "manifest.yaml")
+
+

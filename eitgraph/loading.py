@@ -1,0 +1,229 @@
+"""The one code path every source kind goes through: read → validate/transform → write → clean up.
+
+Nothing is written until the whole file has been validated. The write is one
+transaction: the dataset is taken off everything it wrote before, its rows are
+written (``UNWIND`` batches), and what no dataset owns any more is deleted, with
+a cap on how much a reload may delete. Reloading an unchanged file is a no-op.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .errors import EitgraphError, Location, Problems
+from .graphbatch import GraphBatch
+from .mapping import LoaderSpec, Record
+from .querybuilder import QueryBuilder
+from .readers import Table, read_table
+from .schema import Model, load_model
+
+Progress = Callable[[int, int], None]  # (done, total) in rows written
+
+
+class LoadAborted(EitgraphError):
+    """The load was stopped before commit (e.g. the cleanup cap); nothing changed."""
+
+
+@dataclass
+class LoadReport:
+    dataset: str
+    kind: str
+    file: str
+    rows: int
+    written: dict[str, int] = field(default_factory=dict)
+    deleted: dict[str, int] = field(default_factory=dict)
+    dry_run: bool = False
+    unchanged: bool = False
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        if self.unchanged:
+            return f"{self.dataset}: unchanged since last load ({self.file}), nothing written"
+        verb = "would write" if self.dry_run else "wrote"
+        parts = ", ".join(f"{v} {k}" for k, v in self.written.items()) or "nothing"
+        text = f"{self.dataset}: {self.rows} rows read from {self.file}; {verb} {parts}"
+        if self.deleted:
+            text += "; removed " + ", ".join(f"{v} {k}" for k, v in self.deleted.items()) + " no longer in the file"
+        if not self.dry_run:
+            text += f" ({self.seconds:.1f} s)"
+        return text
+
+
+@dataclass
+class TransformContext:
+    """What a transform may consult besides its records: options and read-only lookups."""
+
+    options: dict
+    model: Model
+    problems: Problems
+    table: Table
+    lookup: Callable[[str, dict], list[dict]]  # read-only Cypher (text from code, values as parameters)
+
+    def existing(self, label: str, keys: set[str]) -> set[str]:
+        """Which of ``keys`` already exist as nodes of key label ``label`` in the graph."""
+        if not keys:
+            return set()
+        rows = self.lookup(QueryBuilder(self.model).existing_keys(label), {"keys": sorted(keys)})
+        return {r["key"] for r in rows}
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class Loader:
+    """Loads files of any declared source kind into a store."""
+
+    def __init__(self, store, model: Model | None = None, batch_size: int = 2000):
+        self.store = store
+        self.model = model or load_model()
+        self.qb = QueryBuilder(self.model)
+        self.batch_size = batch_size
+
+    def load(self, kind: str, path: str | Path, options: dict | None = None, dataset_id: str | None = None,
+             dry_run: bool = False, sheet: str | None = None, encoding: str | None = None,
+             delimiter: str | None = None, progress: Progress | None = None,
+             max_delete_ratio: float = 0.5, force: bool = False) -> LoadReport:
+        started = time.monotonic()
+        spec = LoaderSpec.load(kind)
+        opts = spec.resolve_options(options)
+        path = Path(path)
+        dataset_id = dataset_id or f"{kind}:{path.stem}"
+        if not path.exists():
+            raise EitgraphError(f"{path}: file not found")
+        sha = file_sha256(path)
+        opts_json = json.dumps(opts, sort_keys=True, ensure_ascii=False, default=str)
+
+        if not dry_run and not force and self._unchanged(dataset_id, kind, sha, opts_json):
+            return LoadReport(dataset_id, kind, path.name, 0, unchanged=True)
+
+        batch, nrows = self.prepare(spec, path, opts, sheet, encoding, delimiter)
+        report = LoadReport(dataset_id, kind, path.name, nrows, batch.counts(), dry_run=dry_run)
+        if not dry_run:
+            meta = {"id": dataset_id, "kind": kind, "file": path.name, "path": str(path.resolve()),
+                    "sha256": sha, "rows": nrows, "options": opts_json,
+                    "counts": json.dumps(batch.counts(), sort_keys=True)}
+            report.deleted = self.store.transaction(
+                lambda tx: self._write(tx, dataset_id, batch, meta, progress, max_delete_ratio, force),
+                what=f"loading {path.name}",
+            )
+        report.seconds = time.monotonic() - started
+        return report
+
+    # -- validate / transform (no writes) ------------------------------------
+    def prepare(self, spec: LoaderSpec, path: Path, opts: dict, sheet=None, encoding=None,
+                delimiter=None) -> tuple[GraphBatch, int]:
+        table = read_table(path, sheet=sheet or spec.sheet, encoding=encoding, delimiter=delimiter,
+                           header_row=spec.header_row)
+        problems = Problems()
+        records: list[Record] = spec.records(table, problems)
+        ctx = TransformContext(opts, self.model, problems, table, self.store.records)
+        batch: GraphBatch = spec.transform_function()(records, ctx)
+        problems.extend(batch.problems.items)
+        self._check_declared(spec, batch)
+        self._check_references(batch, ctx, problems)
+        problems.raise_if_any()
+        return batch, len(table.rows)
+
+    def _check_declared(self, spec: LoaderSpec, batch: GraphBatch) -> None:
+        undeclared = {lbl for lbl in batch.nodes if lbl not in spec.writes_nodes}
+        undeclared |= {r.type for r in batch.rels.values() if r.type not in spec.writes_relationships}
+        if undeclared:
+            raise EitgraphError(f"loader {spec.kind!r} wrote undeclared {sorted(undeclared)}; "
+                                f"declare them under 'writes' in loaders/{spec.kind}.yaml")
+
+    def _check_references(self, batch: GraphBatch, ctx: TransformContext, problems: Problems) -> None:
+        """Relationship ends that the batch does not write must already be in the graph."""
+        wanted: dict[str, dict[str, Location]] = defaultdict(dict)
+        for r in batch.rels.values():
+            for label, key in ((r.from_label, r.from_key), (r.to_label, r.to_key)):
+                if not batch.has_node(label, key):
+                    wanted[label].setdefault(key, r.location)
+        for label, keys in wanted.items():
+            missing = set(keys) - ctx.existing(label, set(keys))
+            for key in sorted(missing):
+                problems.add(f"{label} {key!r} is not in the graph (load it first)", keys[key])
+
+    # -- write (one transaction) ---------------------------------------------
+    def _unchanged(self, dataset_id: str, kind: str, sha: str, opts_json: str) -> bool:
+        rows = self.store.records(
+            "MATCH (d:Dataset {id: $id}) RETURN d.sha256 AS sha, d.kind AS kind, d.options AS options",
+            {"id": dataset_id})
+        return bool(rows) and rows[0] == {"sha": sha, "kind": kind, "options": opts_json}
+
+    def _run_batches(self, tx, cypher: str, rows: list, params: dict, tick) -> None:
+        for i in range(0, len(rows), self.batch_size):
+            chunk = rows[i:i + self.batch_size]
+            tx.run(cypher, rows=chunk, **params).consume()
+            tick(len(chunk))
+
+    def _write(self, tx, dataset_id: str, batch: GraphBatch, meta: dict, progress: Progress | None,
+               max_delete_ratio: float, force: bool) -> dict[str, int]:
+        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        params = {"source": dataset_id, "loaded_at": now}
+        total, done = batch.size(), 0
+
+        def tick(n: int) -> None:
+            nonlocal done
+            done += n
+            if progress:
+                progress(done, total)
+
+        labels = list(self.model.nodes)
+        rel_types = list(self.model.relationships)
+        owned_before = sum(tx.run(self.qb.count_owned_nodes(lb), source=dataset_id).single()["n"]
+                           for lb in labels if lb != "Dataset")
+        for lb in labels:
+            tx.run(self.qb.release_nodes(lb), source=dataset_id).consume()
+        for rt in rel_types:
+            tx.run(self.qb.release_rels(rt), source=dataset_id).consume()
+
+        for label, rows in batch.nodes.items():
+            keys = list(rows)
+            existing: set[str] = set()
+            for i in range(0, len(keys), self.batch_size):
+                found = tx.run(self.qb.existing_keys(label), keys=keys[i:i + self.batch_size])
+                existing.update(r["key"] for r in found)
+            groups: dict[tuple[bool, tuple], list] = defaultdict(list)
+            for key, row in rows.items():
+                groups[(key in existing, tuple(sorted(row.sublabels)))].append({"key": key, "props": row.props})
+            for (is_old, subs), group in groups.items():
+                cypher = self.qb.update_nodes(label, subs) if is_old else self.qb.create_nodes(label, subs)
+                self._run_batches(tx, cypher, group, params, tick)
+
+        rel_groups: dict[tuple, list] = defaultdict(list)
+        for r in batch.rels.values():
+            rel_groups[(r.type, r.from_label, r.to_label)].append({"from": r.from_key, "to": r.to_key,
+                                                                   "props": r.props})
+        for (rtype, fl, tl), group in rel_groups.items():
+            self._run_batches(tx, self.qb.merge_rels(rtype, fl, tl), group, params, tick)
+
+        orphans = {lb: tx.run(self.qb.count_orphan_nodes(lb)).single()["n"] for lb in labels}
+        orphans = {k: v for k, v in orphans.items() if v}
+        n_orphans = sum(orphans.values())
+        if not force and owned_before and n_orphans > max(10, max_delete_ratio * owned_before):
+            raise LoadAborted(
+                f"reloading {dataset_id} would delete {n_orphans} of the {owned_before} nodes it wrote before "
+                f"(more than {max_delete_ratio:.0%}); nothing was changed. Check the file, or use --force.")
+        deleted: dict[str, int] = {}
+        for rt in rel_types:
+            n = tx.run(self.qb.delete_orphan_rels(rt)).single()["n"]
+            if n:
+                deleted[rt] = n
+        for lb, n in orphans.items():
+            tx.run(self.qb.delete_orphan_nodes(lb)).consume()
+            deleted[lb] = n
+        tx.run("MERGE (d:Dataset {id: $id}) SET d += $meta, d.loaded_at = $loaded_at",
+               id=dataset_id, meta=meta, loaded_at=now).consume()
+        return deleted

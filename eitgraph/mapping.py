@@ -1,0 +1,181 @@
+"""Loader mappings: the declarative part of a source kind (``loaders/<kind>.yaml``).
+
+A mapping names the columns a source may have (French and English aliases,
+type, required), the options the loader takes, the transform that turns typed
+records into graph rows, and which labels and relationship types it writes.
+
+>>> spec = LoaderSpec.load("territory")
+>>> spec.columns["insee"].type
+'insee'
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Callable
+
+import yaml
+
+from . import resources
+from .errors import ConfigError, Location, Problems
+from .readers import Table
+from .values import PARSERS, fold, split_list
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    name: str
+    aliases: tuple[str, ...]
+    type: str = "string"
+    required: bool = False
+    list: bool = False
+    choices: dict[str, str] | None = None  # folded spelling -> canonical value
+    description: str = ""
+
+    def parse(self, text: str) -> Any:
+        if self.list:
+            return [self._one(part) for part in split_list(text, "|;" if self.type != "number" else "|;")]
+        return self._one(text)
+
+    def _one(self, text: str) -> Any:
+        if self.choices is not None:
+            value = self.choices.get(fold(text))
+            if value is None:
+                accepted = sorted(set(self.choices.values()))
+                raise ValueError(f"unknown value {text!r}; accepted: {', '.join(accepted)}")
+            return value
+        return PARSERS[self.type](text)
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    name: str
+    description: str = ""
+    type: str = "string"
+    default: Any = None
+
+
+@dataclass
+class Record:
+    """One typed input row."""
+
+    row: int
+    values: dict[str, Any]
+    table: Table
+    headers: dict[str, str] = field(repr=False, default_factory=dict)  # column name -> header text
+
+    def get(self, name: str, default: Any = None) -> Any:
+        value = self.values.get(name)
+        return default if value is None else value
+
+    def loc(self, column: str | None = None) -> Location:
+        return self.table.location(self.row, self.headers.get(column, column) if column else None)
+
+
+@dataclass(frozen=True)
+class LoaderSpec:
+    kind: str
+    description: str
+    transform: str
+    columns: dict[str, ColumnSpec]
+    writes_nodes: tuple[str, ...]
+    writes_relationships: tuple[str, ...]
+    options: dict[str, OptionSpec]
+    sheet: str | None = None
+    header_row: int = 1
+
+    @classmethod
+    def load(cls, kind: str) -> "LoaderSpec":
+        return _load_spec(kind)
+
+    def transform_function(self) -> Callable:
+        module, _, name = self.transform.partition(":")
+        return getattr(importlib.import_module(module), name)
+
+    # -- headers -----------------------------------------------------------
+    def match_headers(self, table: Table) -> dict[str, int]:
+        """Column name -> index in the table, found by header text, not position."""
+        folded = {}
+        for idx, header in enumerate(table.headers):
+            if header:
+                folded.setdefault(fold(header), idx)
+        found, problems = {}, Problems()
+        for col in self.columns.values():
+            idx = next((folded[fold(a)] for a in col.aliases if fold(a) in folded), None)
+            if idx is not None:
+                found[col.name] = idx
+            elif col.required:
+                problems.add(
+                    f"required column missing: expected one of {', '.join(repr(a) for a in col.aliases)}",
+                    Location(table.file, table.sheet, table.header_row, col.aliases[0]),
+                )
+        problems.raise_if_any()
+        return found
+
+    def records(self, table: Table, problems: Problems) -> list[Record]:
+        """Typed records; each bad cell is added to ``problems`` with its row and column."""
+        index = self.match_headers(table)
+        headers = {name: table.headers[i] for name, i in index.items()}
+        out = []
+        for row_no, cells in table.rows:
+            values: dict[str, Any] = {}
+            for name, idx in index.items():
+                col = self.columns[name]
+                text = cells[idx] if idx < len(cells) else None
+                if text is None:
+                    if col.required:
+                        problems.add("required value missing", table.location(row_no, headers[name]))
+                    values[name] = None
+                    continue
+                try:
+                    values[name] = col.parse(text)
+                except ValueError as exc:
+                    problems.add(str(exc), table.location(row_no, headers[name]))
+                    values[name] = None
+            out.append(Record(row_no, values, table, headers))
+        return out
+
+    def resolve_options(self, given: dict | None) -> dict:
+        given = dict(given or {})
+        unknown = sorted(set(given) - set(self.options))
+        if unknown:
+            raise ConfigError(f"loader {self.kind!r} has no option {', '.join(unknown)}; "
+                              f"options: {', '.join(self.options) or 'none'}")
+        return {name: given.get(name, opt.default) for name, opt in self.options.items()}
+
+
+def _choices(raw: dict | None) -> dict[str, str] | None:
+    if raw is None:
+        return None
+    out = {}
+    for canonical, spellings in raw.items():
+        for s in (canonical, *(spellings or [])):
+            out[fold(str(s))] = canonical
+    return out
+
+
+@lru_cache(maxsize=None)
+def _load_spec(kind: str) -> LoaderSpec:
+    path = resources.path("loaders", f"{kind}.yaml")
+    if not path.exists():
+        raise ConfigError(f"unknown source kind {kind!r}; known kinds: {', '.join(available_kinds())}")
+    with open(path, encoding="utf-8") as fh:
+        raw = yaml.safe_load(fh)
+    columns = {}
+    for name, c in raw.get("columns", {}).items():
+        ctype = c.get("type", "string")
+        if ctype not in PARSERS:
+            raise ConfigError(f"{path}: column {name}: unknown type {ctype!r}")
+        columns[name] = ColumnSpec(name, tuple(c.get("aliases", [name])), ctype, bool(c.get("required")),
+                                   bool(c.get("list")), _choices(c.get("choices")), c.get("description", ""))
+    options = {n: OptionSpec(n, **(o or {})) for n, o in (raw.get("options") or {}).items()}
+    writes = raw.get("writes", {})
+    return LoaderSpec(raw["kind"], raw.get("description", ""), raw["transform"], columns,
+                      tuple(writes.get("nodes", [])), tuple(writes.get("relationships", [])), options,
+                      raw.get("sheet"), int(raw.get("header_row", 1)))
+
+
+def available_kinds() -> list[str]:
+    return sorted(p.stem for p in resources.folder("loaders").glob("*.yaml"))

@@ -1,0 +1,194 @@
+"""Read CSV and Excel files into a :class:`Table` of text cells with their positions.
+
+Encoding (UTF-8, UTF-8 with BOM, cp1252) and delimiter (``,`` ``;`` tab) are
+detected unless given. Cells stay text here; typing happens in :mod:`eitgraph.mapping`
+so that every error can name its row and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError, Location
+
+ENCODINGS = ("utf-8-sig", "cp1252")
+DELIMITERS = (";", ",", "\t")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+
+
+@dataclass
+class Table:
+    """Rows of text cells read from one file (and sheet)."""
+
+    file: str
+    sheet: str | None
+    header_row: int
+    headers: list[str]
+    rows: list[tuple[int, list[str | None]]] = field(default_factory=list)
+    encoding: str | None = None
+    delimiter: str | None = None
+
+    def location(self, row: int | None = None, column: str | None = None) -> Location:
+        return Location(self.file, self.sheet, row, column)
+
+
+def read_table(path: str | Path, sheet: str | None = None, encoding: str | None = None,
+               delimiter: str | None = None, header_row: int = 1) -> Table:
+    """Read a CSV or Excel file.
+
+    >>> import tempfile, os
+    >>> f = tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False)
+    >>> _ = f.write("Commune;Population\\r\\nThann;7 906\\r\\n".encode("cp1252")); f.close()
+    >>> t = read_table(f.name); (t.encoding, t.delimiter, t.headers, t.rows)
+    ('cp1252', ';', ['Commune', 'Population'], [(2, ['Thann', '7 906'])])
+    >>> os.unlink(f.name)
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError("file not found", Location(str(path)))
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        return _read_excel(path, sheet, header_row)
+    if path.suffix.lower() == ".xls":
+        raise InputError("old .xls workbooks are not supported; save it as .xlsx or CSV", Location(str(path)))
+    if sheet:
+        raise InputError(f"--sheet {sheet!r} given but the file is not an Excel workbook", Location(str(path)))
+    return _read_csv(path, encoding, delimiter, header_row)
+
+
+def decode(data: bytes, file: str, encoding: str | None = None) -> tuple[str, str]:
+    """Decode bytes with the given encoding or the first supported one that fits."""
+    candidates = (encoding,) if encoding else ENCODINGS
+    failures = []
+    for enc in candidates:
+        try:
+            return data.decode(enc), ("utf-8" if enc == "utf-8-sig" else enc)
+        except UnicodeDecodeError as exc:
+            failures.append((enc, exc))
+        except LookupError:
+            raise InputError(f"unknown encoding {encoding!r}", Location(file)) from None
+    # Report where the last candidate failed: that is where no encoding fits.
+    enc, exc = failures[-1]
+    line = data.count(b"\n", 0, exc.start) + 1
+    names = " or ".join("UTF-8" if e == "utf-8-sig" else e for e, _ in failures)
+    raise InputError(
+        f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid {names}; "
+        "save the file as UTF-8 or give --encoding",
+        Location(file, None, line, None),
+    )
+
+
+def sniff_delimiter(first_line: str) -> str:
+    """The candidate delimiter that splits the header line into the most cells."""
+    best, best_count = ",", 0
+    for delim in DELIMITERS:
+        count = len(next(csv.reader([first_line], delimiter=delim)))
+        if count > best_count:
+            best, best_count = delim, count
+    return best
+
+
+def _clean(value) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _read_csv(path: Path, encoding: str | None, delimiter: str | None, header_row: int) -> Table:
+    file = str(path)
+    data = path.read_bytes()
+    if not data.strip():
+        raise InputError("the file is empty", Location(file))
+    text, used = decode(data, file, encoding)
+    lines = text.splitlines()
+    if len(lines) < header_row:
+        raise InputError(f"no header row {header_row}", Location(file))
+    delim = delimiter or sniff_delimiter(lines[header_row - 1])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    table = None
+    for records_read, cells in enumerate(reader, start=1):
+        # line_num counts physical lines, so quoted multi-line cells keep true row numbers.
+        row_no = reader.line_num
+        if records_read < header_row:
+            continue
+        if table is None:
+            headers = [(_clean(c) or "") for c in cells]
+            table = Table(file, None, row_no, headers, encoding=used, delimiter=delim)
+            continue
+        values = [_clean(c) for c in cells]
+        if any(v is not None for v in values):
+            table.rows.append((row_no, values))
+    if table is None:
+        raise InputError("the file has no header row", Location(file))
+    if not table.rows:
+        raise InputError("the file has a header but no data rows", Location(file, None, table.header_row))
+    return table
+
+
+def excel_cell_text(value) -> str | None:
+    """Excel values as the text a person sees (12.0 → '12', dates → ISO)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return _clean(value)
+
+
+def open_workbook(path: Path):
+    """Open an .xlsx read-only, turning corrupt or encrypted files into input errors."""
+    import openpyxl
+
+    file = str(path)
+    if path.stat().st_size == 0:
+        raise InputError("the file is empty", Location(file))
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except zipfile.BadZipFile:
+        head = path.read_bytes()[:8]
+        if head.startswith(b"\xd0\xcf\x11\xe0"):
+            raise InputError("the workbook is password-protected (encrypted) or an old .xls; "
+                             "remove the password and save it as .xlsx", Location(file)) from None
+        raise InputError("not a valid .xlsx workbook (corrupt or another format)", Location(file)) from None
+    except Exception as exc:  # openpyxl raises many kinds on damaged files
+        raise InputError(f"cannot read the workbook: {exc}", Location(file)) from None
+
+
+def _read_excel(path: Path, sheet: str | None, header_row: int) -> Table:
+    file = str(path)
+    wb = open_workbook(path)
+    try:
+        if sheet is None:
+            ws = wb.worksheets[0]
+        elif sheet in wb.sheetnames:
+            ws = wb[sheet]
+        else:
+            raise InputError(f"no sheet {sheet!r}; the workbook has {', '.join(map(repr, wb.sheetnames))}",
+                             Location(file, sheet))
+        table = None
+        for row_no, cells in enumerate(ws.iter_rows(values_only=True), start=1):
+            if row_no < header_row:
+                continue
+            values = [excel_cell_text(c) for c in cells]
+            if table is None:
+                table = Table(file, ws.title, row_no, [v or "" for v in values])
+                continue
+            if any(v is not None for v in values):
+                table.rows.append((row_no, values))
+    finally:
+        wb.close()
+    if table is None or not any(table.headers):
+        raise InputError("the sheet is empty", Location(file, ws.title))
+    if not table.rows:
+        raise InputError("the sheet has a header but no data rows", Location(file, ws.title, table.header_row))
+    return table

@@ -1,0 +1,176 @@
+"""The graph model as data (``schema/model.yaml``) and what is generated from it.
+
+>>> model = load_model()
+>>> model.nodes["Organisation"].key
+'id'
+>>> "Company" in model.nodes["Organisation"].sublabels
+True
+>>> model.label_owner("Commune")
+'Territory'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from . import resources
+
+PROVENANCE = ("source", "sources", "loaded_at")
+_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$|^[A-Z][A-Z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Property:
+    name: str
+    type: str = "string"
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class NodeType:
+    label: str
+    key: str
+    description: str = ""
+    sublabels: tuple[str, ...] = ()
+    properties: dict[str, Property] = field(default_factory=dict)
+    indexes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RelType:
+    type: str
+    sources: tuple[str, ...]
+    targets: tuple[str, ...]
+    description: str = ""
+    properties: dict[str, Property] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Model:
+    nodes: dict[str, NodeType]
+    relationships: dict[str, RelType]
+
+    def label_owner(self, label: str) -> str:
+        """The key label (the one with the constraint) a label or sub-label belongs to."""
+        if label in self.nodes:
+            return label
+        for node in self.nodes.values():
+            if label in node.sublabels:
+                return node.label
+        raise KeyError(f"label {label!r} is not in the graph model")
+
+    def all_labels(self) -> list[str]:
+        out = []
+        for node in self.nodes.values():
+            out.append(node.label)
+            out.extend(node.sublabels)
+        return out
+
+    # -- generated DDL ---------------------------------------------------
+    def constraint_statements(self) -> list[str]:
+        """Uniqueness constraints on every key, idempotent."""
+        return [
+            f"CREATE CONSTRAINT {_snake(n.label)}_{n.key}_unique IF NOT EXISTS "
+            f"FOR (n:{n.label}) REQUIRE n.{n.key} IS UNIQUE"
+            for n in self.nodes.values()
+        ]
+
+    def index_statements(self) -> list[str]:
+        """Range indexes on declared properties and on provenance, idempotent."""
+        out = []
+        for n in self.nodes.values():
+            for prop in (*n.indexes, "source"):
+                out.append(
+                    f"CREATE INDEX {_snake(n.label)}_{prop}_index IF NOT EXISTS FOR (n:{n.label}) ON (n.{prop})"
+                )
+        return out
+
+    def schema_statements(self) -> list[str]:
+        return self.constraint_statements() + self.index_statements()
+
+    # -- generated document ----------------------------------------------
+    def markdown(self) -> str:
+        """The human-readable schema document (``schema/schema.md``)."""
+        lines = [
+            "# eitgraph graph model",
+            "",
+            "Generated from `schema/model.yaml` by `eitgraph schema --doc`; do not edit by hand.",
+            "",
+            "Every node and relationship written by a loader also carries `source` (last dataset that "
+            "wrote it), `sources` (all datasets that wrote it) and `loaded_at`.",
+            "",
+            "## Nodes",
+            "",
+            "| label | sub-labels | key | description |",
+            "|---|---|---|---|",
+        ]
+        for n in self.nodes.values():
+            lines.append(f"| `{n.label}` | {', '.join(f'`{s}`' for s in n.sublabels) or '–'} | `{n.key}` | "
+                         f"{n.description} |")
+        for n in self.nodes.values():
+            lines += ["", f"### {n.label}", "", "| property | type | description |", "|---|---|---|"]
+            for p in n.properties.values():
+                lines.append(f"| `{p.name}` | {p.type} | {p.description} |")
+            if n.indexes:
+                lines += ["", "Indexed: " + ", ".join(f"`{i}`" for i in n.indexes) + "."]
+        lines += ["", "## Relationships", "", "| type | from | to | description |", "|---|---|---|---|"]
+        for r in self.relationships.values():
+            lines.append(f"| `{r.type}` | {', '.join(r.sources)} | {', '.join(r.targets)} | {r.description} |")
+        for r in self.relationships.values():
+            if r.properties:
+                lines += ["", f"### {r.type}", "", "| property | type | description |", "|---|---|---|"]
+                for p in r.properties.values():
+                    lines.append(f"| `{p.name}` | {p.type} | {p.description} |")
+        lines += ["", "## Constraints and indexes", "", "```cypher"]
+        lines += [s + ";" for s in self.schema_statements()]
+        lines += ["```", ""]
+        return "\n".join(lines)
+
+
+def _snake(label: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", label).lower()
+
+
+def _props(raw: dict | None) -> dict[str, Property]:
+    return {name: Property(name, **(spec or {})) for name, spec in (raw or {}).items()}
+
+
+def _as_tuple(value) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def parse_model(raw: dict) -> Model:
+    nodes = {}
+    for label, spec in raw["nodes"].items():
+        for name in (label, *spec.get("sublabels", [])):
+            if not _NAME.match(name):
+                raise ValueError(f"bad label name {name!r} in the graph model")
+        nodes[label] = NodeType(label, spec["key"], spec.get("description", ""),
+                                _as_tuple(spec.get("sublabels")), _props(spec.get("properties")),
+                                _as_tuple(spec.get("indexes")))
+    rels = {}
+    for rtype, spec in raw["relationships"].items():
+        if not _NAME.match(rtype):
+            raise ValueError(f"bad relationship type {rtype!r} in the graph model")
+        rels[rtype] = RelType(rtype, _as_tuple(spec["from"]), _as_tuple(spec["to"]),
+                              spec.get("description", ""), _props(spec.get("properties")))
+    model = Model(nodes, rels)
+    for r in rels.values():
+        for label in (*r.sources, *r.targets):
+            if label not in nodes:
+                raise ValueError(f"relationship {r.type} refers to unknown node label {label!r}")
+    return model
+
+
+@lru_cache(maxsize=None)
+def load_model(path: Path | None = None) -> Model:
+    path = path or resources.path("schema", "model.yaml")
+    with open(path, encoding="utf-8") as fh:
+        return parse_model(yaml.safe_load(fh))

@@ -1,0 +1,120 @@
+"""Graph store access: one ``neo4j`` driver, against a Neo4j server or the embedded ArcadeDB.
+
+>>> from eitgraph.config import StoreConfig
+>>> StoreConfig.resolve(env={}).describe().startswith("embedded ArcadeDB")
+True
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any, Callable, Iterator
+
+import neo4j
+import pandas as pd
+from neo4j import exceptions as neo4j_errors
+
+from ..config import StoreConfig
+from ..errors import QueryError, StoreError
+from . import embedded
+
+
+def plain(value: Any) -> Any:
+    """Turn driver values into plain Python values (dates, dicts, lists)."""
+    if isinstance(value, (neo4j.time.Date, neo4j.time.DateTime, neo4j.time.Time)):
+        return value.to_native()
+    if isinstance(value, neo4j.graph.Node):
+        return {**dict(value), "_labels": sorted(value.labels)}
+    if isinstance(value, neo4j.graph.Relationship):
+        return {**dict(value), "_type": value.type}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+@contextlib.contextmanager
+def translated_errors(what: str) -> Iterator[None]:
+    """Driver exceptions become eitgraph errors with a readable message."""
+    try:
+        yield
+    except neo4j_errors.CypherSyntaxError as exc:
+        raise QueryError(f"{what}: Cypher syntax error: {exc.message}") from exc
+    except neo4j_errors.ConstraintError as exc:
+        raise StoreError(f"{what}: a uniqueness constraint was violated: {exc.message}") from exc
+    except neo4j_errors.AuthError as exc:
+        raise StoreError(f"{what}: authentication failed ({exc.message})") from exc
+    except neo4j_errors.ServiceUnavailable as exc:
+        raise StoreError(f"{what}: the graph store is not reachable ({exc})") from exc
+    except neo4j_errors.Neo4jError as exc:
+        raise StoreError(f"{what}: {exc.message or exc}") from exc
+
+
+class Store:
+    """A connection to the graph; closes the embedded server it started."""
+
+    def __init__(self, config: StoreConfig):
+        self.config = config
+        self._server = None
+        self.owner_pid: int | None = None
+        if config.embedded:
+            self._server, endpoint = embedded.acquire(config.data_dir, config.heap, config.database)
+            uri, auth = endpoint.uri, (endpoint.username, endpoint.password)
+            self.owner_pid = endpoint.pid
+        else:
+            uri = config.uri
+            auth = (config.username, config.password) if config.username else None
+        self.database = config.database
+        try:
+            self.driver = neo4j.GraphDatabase.driver(uri, auth=auth)
+            with translated_errors(f"connecting to {config.describe()}"):
+                self.driver.verify_connectivity()
+        except Exception:
+            self._release()
+            raise
+
+    # -- reading ---------------------------------------------------------
+    def records(self, cypher: str, params: dict | None = None) -> list[dict]:
+        """Run a read query; rows as plain dicts."""
+        with translated_errors("query failed"):
+            result = self.driver.execute_query(cypher, params or {}, database_=self.database,
+                                               routing_=neo4j.RoutingControl.READ)
+        return [{k: plain(v) for k, v in rec.items()} for rec in result.records]
+
+    def frame(self, cypher: str, params: dict | None = None) -> pd.DataFrame:
+        """Run a query and return a DataFrame (columns in RETURN order, even when empty)."""
+        with translated_errors("query failed"):
+            result = self.driver.execute_query(cypher, params or {}, database_=self.database)
+        rows = [[plain(v) for v in rec.values()] for rec in result.records]
+        return pd.DataFrame(rows, columns=list(result.keys))
+
+    def execute(self, cypher: str, params: dict | None = None) -> None:
+        """Run one write statement in its own transaction."""
+        with translated_errors("statement failed"):
+            self.driver.execute_query(cypher, params or {}, database_=self.database)
+
+    # -- writing ---------------------------------------------------------
+    def transaction(self, work: Callable[[neo4j.Transaction], Any], what: str = "write") -> Any:
+        """Run ``work(tx)`` in one explicit transaction: all of it is committed, or none."""
+        with translated_errors(what):
+            with self.driver.session(database=self.database) as session:
+                tx = session.begin_transaction()
+                try:
+                    out = work(tx)
+                except BaseException:
+                    tx.rollback()
+                    raise
+                tx.commit()
+                return out
+
+    # -- life cycle ------------------------------------------------------
+    def _release(self) -> None:
+        if self._server is not None:
+            embedded.release(self._server)
+            self._server = None
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.driver.close()
+        self._release()

@@ -1,0 +1,62 @@
+"""Shared fixtures: one embedded ArcadeDB server per test session (the JVM is per process),
+one fresh database per test module or test, real files from ``reference/`` and ``tests/data``."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+
+import eitgraph
+from eitgraph import resources
+
+DATA = Path(__file__).parent / "data"
+BANATIC = resources.path("reference", "perimetre-epci-a-fp.csv")
+
+
+@pytest.fixture(scope="session")
+def store_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("eitgraph-store")
+
+
+@pytest.fixture(scope="session")
+def new_kb(store_dir):
+    """Factory: a knowledge base on a fresh, empty database of the session's embedded server."""
+    opened = []
+
+    def make() -> eitgraph.KnowledgeBase:
+        kb = eitgraph.open(data_dir=store_dir, database=f"t{uuid.uuid4().hex[:12]}")
+        opened.append(kb)
+        return kb
+
+    yield make
+    for kb in opened:
+        kb.close()
+
+
+def load_haut_rhin(kb) -> None:
+    """The real BANATIC file, Haut-Rhin only, plus the PETR grouping of the example."""
+    kb.load("territory", BANATIC, dataset_id="territory:68", departement="68")
+    kb.load("groupings", resources.path("examples", "thur-doller", "groupements.csv"))
+
+
+@pytest.fixture(scope="module")
+def territory_kb(new_kb):
+    """Haut-Rhin communes, EPCI and the PETR; tests must not write to it."""
+    kb = new_kb()
+    load_haut_rhin(kb)
+    return kb
+
+
+@pytest.fixture()
+def empty_kb(new_kb):
+    return new_kb()
+
+
+@pytest.fixture()
+def writable_kb(new_kb):
+    """A fresh database with Haut-Rhin loaded, for tests that write."""
+    kb = new_kb()
+    load_haut_rhin(kb)
+    return kb
