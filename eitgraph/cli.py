@@ -188,7 +188,8 @@ def query(obj: Context, name, params, fmt, out):
     else:
         if fmt == "xlsx":
             raise click.BadParameter("xlsx needs --out FILE", param_hint="--format")
-        click.echo(render(df, fmt))
+        text = render(df, fmt)
+        click.echo(text, nl=not text.endswith("\n"))
 
 
 @cli.command()
@@ -205,6 +206,10 @@ def queries():
             click.echo(f"    --param {p.name}=…  ({p.type}, {req}) {p.description}")
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 @cli.command()
 @click.pass_obj
 def serve(obj: Context):
@@ -214,8 +219,8 @@ def serve(obj: Context):
     """
     if not obj.config.embedded:
         raise EitgraphError("serve runs the embedded store; with a Neo4j server there is nothing to serve")
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     with obj.open() as kb:
+        signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop is a clean stop too
         if kb.store.owner_pid is not None and kb.store._server is None:
             raise EitgraphError(f"{obj.config.data_dir} is already served by process {kb.store.owner_pid}")
         click.echo(f"Serving {obj.config.data_dir} over Bolt at {kb.store.driver._pool.address} "

@@ -51,7 +51,7 @@ class KnowledgeBase:
         return applied
 
     # -- loading ----------------------------------------------------------------
-    def load(self, kind: str, path: str | Path, *, dataset_id: str | None = None, dry_run: bool = False,
+    def load(self, kind: str, path: str | Path, /, *, dataset_id: str | None = None, dry_run: bool = False,
              sheet: str | None = None, encoding: str | None = None, delimiter: str | None = None,
              force: bool = False, progress: Progress | None = None, **options) -> LoadReport:
         """Load one file of a source kind (see ``loaders/``); loader options as keyword arguments.

@@ -43,9 +43,9 @@ def read_table(path: str | Path, sheet: str | None = None, encoding: str | None 
 
     >>> import tempfile, os
     >>> f = tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False)
-    >>> _ = f.write("Commune;Population\\r\\nThann;7 906\\r\\n".encode("cp1252")); f.close()
+    >>> _ = f.write("Commune;Population\\r\\nVieux-Thann;2 911\\r\\nGuémar;1 400\\r\\n".encode("cp1252")); f.close()
     >>> t = read_table(f.name); (t.encoding, t.delimiter, t.headers, t.rows)
-    ('cp1252', ';', ['Commune', 'Population'], [(2, ['Thann', '7 906'])])
+    ('cp1252', ';', ['Commune', 'Population'], [(2, ['Vieux-Thann', '2 911']), (3, ['Guémar', '1 400'])])
     >>> os.unlink(f.name)
     """
     path = Path(path)

@@ -49,7 +49,7 @@ def slug(text: str) -> str:
 def parse_number(text: str) -> float:
     """A number written the French or English way (spaces, NBSP, decimal comma, €, %)."""
     raw = text
-    text = re.sub(r"(?i)\s*(€|eur|euros?|ht|ttc|%)\s*", "", text)
+    text = re.sub(r"(?i)\s*(€|euros?|eur|ht|ttc|%)\s*", "", text)
     text = _SPACES.sub("", text)
     if "," in text and "." in text:
         # The last separator is the decimal one: 1.234,5 or 1,234.5

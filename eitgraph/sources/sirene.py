@@ -22,7 +22,7 @@ def transform(records: list[Record], ctx) -> GraphBatch:
     known = ctx.existing("Territory", communes)
     for rec in records:
         siret, insee, state = rec.get("siret"), rec.get("insee"), (rec.get("state") or "").upper()
-        if not siret or not insee:
+        if not siret or not insee or not state:  # missing values are already reported
             continue
         if state not in {"A", "F"}:
             ctx.problems.add(f"etatAdministratifEtablissement must be A or F, not {state!r}", rec.loc("state"))

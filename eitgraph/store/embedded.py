@@ -18,6 +18,7 @@ import fcntl
 import json
 import os
 import secrets
+import signal
 import socket
 import threading
 import time
@@ -109,6 +110,10 @@ class _JvmStarter:
             with _stderr_to(log_dir / "jvm-start.log"):
                 start_jvm(heap_size=heap, jvm_args=args)
             cls._started_for = log_dir
+            # The JVM may take SIGINT over; give Ctrl-C back to Python so that it raises
+            # KeyboardInterrupt, rolls back the open transaction and stops the server.
+            if threading.current_thread() is threading.main_thread():
+                signal.signal(signal.SIGINT, signal.default_int_handler)
             # atexit runs hooks last-in first-out: registered after the JVM's own
             # hooks, this stops our servers while the JVM is still up.
             atexit.register(_stop_all)
@@ -216,9 +221,12 @@ class EmbeddedServer:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(payload, fh)
 
-    def _attach_to_owner(self, wait: float = 15.0) -> Endpoint:
-        """Connect to the server of the process that owns the folder."""
-        deadline = time.monotonic() + wait
+    def _attach_to_owner(self) -> Endpoint:
+        """Connect to the server of the process that owns the folder.
+
+        The owner may still be starting, so wait a little (``EITGRAPH_LOCK_WAIT`` seconds, default 15).
+        """
+        deadline = time.monotonic() + float(os.environ.get("EITGRAPH_LOCK_WAIT", "15"))
         owner = (self.data_dir / LOCK_FILE).read_text(encoding="utf-8").strip() or "?"
         while True:
             state = self._read_state()

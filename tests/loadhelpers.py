@@ -1,0 +1,60 @@
+"""Helpers shared by the loader tests: real input files and graph snapshots."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from eitgraph.values import luhn_ok
+
+
+def luhn_complete(digits: str) -> str:
+    """``digits`` followed by its Luhn check digit."""
+    return next(digits + d for d in "0123456789" if luhn_ok(digits + d))
+
+
+def make_siret(siren8: str, nic4: str) -> str:
+    """A valid SIRET from 8 SIREN digits and 4 NIC digits (both check digits computed)."""
+    siren = luhn_complete(siren8)
+    return luhn_complete(siren + nic4)
+
+
+def write_csv(path: Path, rows: list[list], delimiter: str = ";", encoding: str = "utf-8",
+              newline: str = "\r\n") -> Path:
+    """Write rows (the first one is the header) as a real CSV file, quoting only when needed."""
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=delimiter, lineterminator=newline).writerows(
+        [["" if v is None else str(v) for v in row] for row in rows])
+    path.write_bytes(buf.getvalue().encode(encoding))
+    return path
+
+
+def snapshot(kb) -> dict:
+    """Counts per label and relationship type, and the datasets loaded (with their checksums)."""
+    status = kb.status()
+    return {"nodes": status["nodes"], "relationships": status["relationships"],
+            "datasets": sorted((d["dataset"], d["sha256"]) for d in status["datasets"])}
+
+
+def dataset_exists(kb, dataset_id: str) -> bool:
+    return kb.cypher("MATCH (d:Dataset {id: $id}) RETURN count(d) AS n", id=dataset_id)["n"][0] > 0
+
+
+def owned_by(kb, dataset_id: str) -> int:
+    """Nodes and relationships that carry ``dataset_id`` among their sources."""
+    n = kb.cypher("MATCH (n) WHERE $s IN n.sources RETURN count(n) AS n", s=dataset_id)["n"][0]
+    r = kb.cypher("MATCH ()-[r]->() WHERE $s IN r.sources RETURN count(r) AS n", s=dataset_id)["n"][0]
+    return n + r
+
+
+def org_names(kb) -> dict[str, str]:
+    df = kb.cypher("MATCH (o:Organisation) RETURN o.id AS id, o.name AS name")
+    if df.empty:   # the embedded store sends no column names with an empty result
+        return {}
+    return dict(zip(df["id"], df["name"]))
+
+
+def recs(df) -> list[dict]:
+    """A DataFrame's rows as dicts, with missing values as None (pandas shows them as NaN)."""
+    return df.astype(object).where(df.notna(), None).to_dict("records")

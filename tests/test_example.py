@@ -1,0 +1,78 @@
+"""The Pays Thur Doller example, loaded through its manifest into the real embedded store."""
+
+import pytest
+
+import eitgraph
+
+
+@pytest.fixture(scope="module")
+def demo_kb(new_kb):
+    kb = new_kb()
+    reports = kb.load_manifest(eitgraph.example_manifest())
+    assert [r.kind for r in reports] == ["territory", "groupings", "stakeholders"]
+    return kb
+
+
+def test_thann_cernay_has_16_communes(demo_kb):
+    df = demo_kb.query("communes", epci="200036465")
+    assert len(df) == 16
+    assert set(df["epci"]) == {"CC de Thann-Cernay"}
+    assert {"Thann", "Cernay", "Vieux-Thann", "Wattwiller"} <= set(df["commune"])
+
+
+def test_epci_by_name(demo_kb):
+    assert len(demo_kb.query("communes", epci="CC de la Vallée de Saint-Amarin")) == 15
+
+
+def test_pays_thur_doller_has_46_communes_in_3_cc(demo_kb):
+    df = demo_kb.query("communes", territory="PETR-THUR-DOLLER")
+    assert len(df) == 46
+    assert df.groupby("epci_siren").size().to_dict() == {"200036465": 16, "246800205": 15, "246800676": 15}
+    assert df["population"].sum() > 60000
+
+
+def test_the_20_pilot_companies(demo_kb):
+    df = demo_kb.query("organisations", tag="pilote EIT")
+    assert len(df) == 20
+    assert set(df["kind"]) == {"company"}
+    assert "Du Pont de Nemours" in " ".join(df["name"])
+    assert df["insee"].notna().all()
+
+
+def test_partners_governance_and_referents(demo_kb):
+    names = set(demo_kb.query("organisations")["name"])
+    for partner in ("Maison de l'Emploi et de la Formation du Pays Thur Doller", "Communauté Emmaüs"):
+        assert any(partner.lower() in n.lower() for n in names), partner
+    ref = demo_kb.cypher("MATCH (p:Person)-[:REFERENT_OF]->(b:Body) RETURN p.name AS person, b.name AS body "
+                         "ORDER BY person")
+    assert ("Alain Bohrer", "COPIL EIT") in set(map(tuple, ref.values))
+    kinds = demo_kb.query("organisations-by-kind")
+    assert kinds.set_index("kind")["organisations"].sum() == len(names)
+
+
+def test_perimeter_is_computed_from_the_commune(demo_kb):
+    df = demo_kb.query("organisations").set_index("id")
+    assert df.loc["du-pont-de-nemours-cernay", "perimeter"] == "territoire"
+    outside = df[df["insee"].str.startswith("67", na=False) & df["perimeter"].notna()]
+    assert set(outside["perimeter"]) <= {"périphérie", "extérieur"}
+    assert (outside["perimeter"] != "territoire").all()
+
+
+def test_stakeholder_matrix_classes(demo_kb):
+    df = demo_kb.query("stakeholder-matrix", territory="PETR-THUR-DOLLER")
+    classes = set(df["classe"])
+    assert {"à contacter d'urgence", "lien à entretenir", "rester en veille"} <= classes
+    urgent = df[df["classe"] == "à contacter d'urgence"]
+    assert (urgent["potential"] >= 6).all() and urgent["relation"].isin(["aucune", "ponctuelle"]).all()
+    strict = demo_kb.query("stakeholder-matrix", territory="PETR-THUR-DOLLER", urgent_min=9)
+    assert (strict["classe"] == "à contacter d'urgence").sum() < len(urgent)
+    en = demo_kb.query("stakeholder-matrix", territory="PETR-THUR-DOLLER", lang="en")
+    assert "contact urgently" in set(en["classe"])
+
+
+def test_reloading_the_example_changes_nothing(demo_kb):
+    before = demo_kb.status()
+    reports = demo_kb.load_manifest(eitgraph.example_manifest())
+    assert all(r.unchanged for r in reports)
+    after = demo_kb.status()
+    assert before["nodes"] == after["nodes"] and before["relationships"] == after["relationships"]
