@@ -19,8 +19,18 @@ from .errors import EitgraphError, InputError, QueryError, StoreError, Validatio
 from .kb import KnowledgeBase, example_manifest
 
 __version__ = "0.1.0"
-__all__ = ["open", "KnowledgeBase", "StoreConfig", "example_manifest", "EitgraphError", "InputError",
-           "ValidationError", "QueryError", "StoreError", "__version__"]
+__all__ = [
+    "EitgraphError",
+    "InputError",
+    "KnowledgeBase",
+    "QueryError",
+    "StoreConfig",
+    "StoreError",
+    "ValidationError",
+    "__version__",
+    "example_manifest",
+    "open",
+]
 
 
 def open(uri: str | None = None, *, username: str | None = None, password: str | None = None,

@@ -36,7 +36,7 @@ class StoreConfig:
         data_dir: str | os.PathLike | None = None,
         heap: str | None = None,
         env: dict | None = None,
-    ) -> "StoreConfig":
+    ) -> StoreConfig:
         """Options win over ``NEO4J_*`` / ``EITGRAPH_*`` environment variables.
 
         >>> StoreConfig.resolve(env={}).embedded

@@ -92,12 +92,14 @@ class KnowledgeBase:
 
     def status(self) -> dict:
         """Counts per label and relationship type, datasets loaded, and where the store is."""
-        counts = {}
-        for label in self.model.all_labels():
-            counts[label] = self.store.records(f"MATCH (n:{label}) RETURN count(n) AS n")[0]["n"]
-        rels = {}
-        for rtype in self.model.relationships:
-            rels[rtype] = self.store.records(f"MATCH ()-[r:{rtype}]->() RETURN count(r) AS n")[0]["n"]
+        # One round trip: per-label and per-type counts are cheap in both stores.
+        parts = [f"MATCH (n:{label}) RETURN 'node' AS what, '{label}' AS name, count(n) AS n"
+                 for label in self.model.all_labels()]
+        parts += [f"MATCH ()-[r:{rtype}]->() RETURN 'rel' AS what, '{rtype}' AS name, count(r) AS n"
+                  for rtype in self.model.relationships]
+        rows = self.store.records(" UNION ALL ".join(parts))
+        counts = {r["name"]: r["n"] for r in rows if r["what"] == "node"}
+        rels = {r["name"]: r["n"] for r in rows if r["what"] == "rel"}
         datasets = self.store.records(
             "MATCH (d:Dataset) RETURN d.id AS dataset, d.kind AS kind, d.file AS file, d.rows AS rows, "
             "d.loaded_at AS loaded_at, d.sha256 AS sha256 ORDER BY d.loaded_at")
@@ -109,7 +111,7 @@ class KnowledgeBase:
     def close(self) -> None:
         self.store.close()
 
-    def __enter__(self) -> "KnowledgeBase":
+    def __enter__(self) -> KnowledgeBase:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -13,9 +13,9 @@ import hashlib
 import json
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from .errors import EitgraphError, Location, Problems
 from .graphbatch import GraphBatch
@@ -170,7 +170,7 @@ class Loader:
 
     def _write(self, tx, dataset_id: str, batch: GraphBatch, meta: dict, progress: Progress | None,
                max_delete_ratio: float, force: bool) -> dict[str, int]:
-        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         params = {"source": dataset_id, "loaded_at": now}
         total, done = batch.size(), 0
 

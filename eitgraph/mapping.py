@@ -12,9 +12,10 @@ records into graph rows, and which labels and relationship types it writes.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any, Callable
+from functools import cache
+from typing import Any
 
 import yaml
 
@@ -36,7 +37,7 @@ class ColumnSpec:
 
     def parse(self, text: str) -> Any:
         if self.list:
-            return [self._one(part) for part in split_list(text, "|;" if self.type != "number" else "|;")]
+            return [self._one(part) for part in split_list(text, "|;")]
         return self._one(text)
 
     def _one(self, text: str) -> Any:
@@ -87,7 +88,7 @@ class LoaderSpec:
     header_row: int = 1
 
     @classmethod
-    def load(cls, kind: str) -> "LoaderSpec":
+    def load(cls, kind: str) -> LoaderSpec:
         return _load_spec(kind)
 
     def transform_function(self) -> Callable:
@@ -156,7 +157,7 @@ def _choices(raw: dict | None) -> dict[str, str] | None:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_spec(kind: str) -> LoaderSpec:
     path = resources.path("loaders", f"{kind}.yaml")
     if not path.exists():

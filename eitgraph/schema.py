@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -101,8 +101,8 @@ class Model:
             "",
             "Generated from `schema/model.yaml` by `eitgraph schema --doc`; do not edit by hand.",
             "",
-            "Every node and relationship written by a loader also carries `source` (last dataset that "
-            "wrote it), `sources` (all datasets that wrote it) and `loaded_at`.",
+            ("Every node and relationship written by a loader also carries `source` (last dataset that "
+             "wrote it), `sources` (all datasets that wrote it) and `loaded_at`."),
             "",
             "## Nodes",
             "",
@@ -169,7 +169,7 @@ def parse_model(raw: dict) -> Model:
     return model
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_model(path: Path | None = None) -> Model:
     path = path or resources.path("schema", "model.yaml")
     with open(path, encoding="utf-8") as fh:

@@ -18,6 +18,7 @@ message meant for the person who filled the sheet.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 
@@ -63,7 +64,7 @@ def parse_number(text: str) -> float:
         value = float(text)
     except ValueError:
         raise ValueError(f"not a number: {raw!r}") from None
-    if value != value or value in (float("inf"), float("-inf")):
+    if not math.isfinite(value):
         raise ValueError(f"not a number: {raw!r}")
     return value
 

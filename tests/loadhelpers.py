@@ -52,7 +52,7 @@ def org_names(kb) -> dict[str, str]:
     df = kb.cypher("MATCH (o:Organisation) RETURN o.id AS id, o.name AS name")
     if df.empty:   # the embedded store sends no column names with an empty result
         return {}
-    return dict(zip(df["id"], df["name"]))
+    return dict(zip(df["id"], df["name"], strict=True))
 
 
 def recs(df) -> list[dict]:

@@ -11,10 +11,9 @@ import hashlib
 
 import openpyxl
 import pytest
+from loadhelpers import dataset_exists, luhn_complete, make_siret, recs, snapshot, write_csv
 
 from eitgraph.errors import ConfigError, EitgraphError, InputError, ValidationError
-from eitgraph.geo import lambert93_to_wgs84
-from loadhelpers import dataset_exists, luhn_complete, make_siret, recs, snapshot, write_csv
 
 STAKEHOLDER_HEADER = ["Identifiant", "Raison sociale", "SIRET", "Code NAF", "Type d'acteur", "Code INSEE", "Commune"]
 SIRENE_HEADER = ["siren", "nic", "siret", "etatAdministratifEtablissement", "activitePrincipaleEtablissement",
@@ -127,7 +126,7 @@ def test_invalid_siret(territory_kb, tmp_path):
 def test_all_bad_cells_are_reported_together(territory_kb, tmp_path):
     kb = territory_kb
     path = write_csv(tmp_path / "plusieurs.csv", [
-        STAKEHOLDER_HEADER + ["Impact sur le territoire"],
+        [*STAKEHOLDER_HEADER, "Impact sur le territoire"],
         ["a", "Ateliers du Rhin", "123", "25.62B", "Entreprise", "68063", "Cernay", "fort"],
         ["b", "Bois de Thann", "", "99.99Z", "Entreprise", "68334", "Thann", "2"],
         ["c", "Chaudronnerie", "", "", "Martien", "68063", "Cernay", "énorme"],

@@ -6,9 +6,9 @@ import uuid
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from conftest import BANATIC, DATA  # noqa: F401
 
 from eitgraph.cli import cli
-from conftest import BANATIC, DATA  # noqa: F401
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,9 @@ def write(tmp_path, name: str, data: bytes):
 
 # -- encodings -----------------------------------------------------------------------
 
-TEXT = "Raison sociale;Commune;Filière\r\nÉcole de la Thur;Sélestat;Économie circulaire\r\nBœuf & Cie;Thann;Déchets – bois\r\n"
+TEXT = ("Raison sociale;Commune;Filière\r\n"
+        "École de la Thur;Sélestat;Économie circulaire\r\n"
+        "Bœuf & Cie;Thann;Déchets – bois\r\n")
 
 
 def test_utf8(tmp_path):
@@ -108,7 +110,7 @@ def test_delimiter_detection_respects_quotes():
 
 
 def test_semicolon_file_with_decimal_commas(tmp_path):
-    data = "Commune;Tonnage;Coût\r\nThann;1 234,5;12,50\r\nCernay;7,25;3\r\n".encode("utf-8")
+    data = "Commune;Tonnage;Coût\r\nThann;1 234,5;12,50\r\nCernay;7,25;3\r\n".encode()
     t = read_table(write(tmp_path, "dec.csv", data))
     assert t.delimiter == ";"
     assert t.rows == [(2, ["Thann", "1 234,5", "12,50"]), (3, ["Cernay", "7,25", "3"])]
@@ -250,7 +252,7 @@ def test_excel_cell_text():
 
 def test_corrupt_and_empty_workbooks_are_input_errors(tmp_path):
     bad = write(tmp_path, "bad.xlsx", b"this is not a zip file at all")
-    with pytest.raises(InputError, match="not a valid .xlsx") as exc:
+    with pytest.raises(InputError, match=r"not a valid \.xlsx") as exc:
         read_table(bad)
     assert str(bad) in str(exc.value)
     empty = write(tmp_path, "empty.xlsx", b"")

@@ -5,10 +5,10 @@ failure inside the write transaction leaves nothing behind (real rollback in the
 from __future__ import annotations
 
 import pytest
+from loadhelpers import dataset_exists, org_names, owned_by, recs, snapshot, write_csv
 
 from eitgraph.errors import QueryError
 from eitgraph.loading import LoadAborted, Loader
-from loadhelpers import dataset_exists, org_names, owned_by, recs, snapshot, write_csv
 
 HEADER = ["Identifiant", "Raison sociale", "Type d'acteur", "Code INSEE", "Contact", "Fonction", "Instance"]
 COMMUNES = ["68063", "68334", "68224", "68376", "68011", "68348"]
@@ -22,7 +22,7 @@ def org(i: int, prefix: str = "a", name: str | None = None, insee: str | None = 
 
 def located_in(kb) -> set[tuple[str, str]]:
     df = kb.cypher("MATCH (o:Organisation)-[:LOCATED_IN]->(c:Commune) RETURN o.id AS o, c.code AS c")
-    return set(zip(df["o"], df["c"]))
+    return set(zip(df["o"], df["c"], strict=True))
 
 
 def node_state(kb) -> list[dict]:
@@ -237,9 +237,9 @@ def test_dry_run_writes_nothing_and_reports_counts(writable_kb, tmp_path):
     assert len(org_names(kb)) == 3
 
 
-def test_dry_run_still_validates(writable_kb, tmp_path):
+def test_dry_run_still_validates(territory_kb, tmp_path):
     from eitgraph.errors import ValidationError
-    kb = writable_kb
+    kb = territory_kb
     path = write_csv(tmp_path / "acteurs.csv", [HEADER, org(1, insee="68999")])
     with pytest.raises(ValidationError, match="68999"):
         kb.load("stakeholders", path, dry_run=True)

@@ -9,7 +9,6 @@ import sys
 import time
 
 import pytest
-
 from conftest import BANATIC
 
 pytestmark = pytest.mark.slow
@@ -59,7 +58,11 @@ def test_serve_shares_the_store_and_stops_cleanly(tmp_path):
         assert json.loads(state.read_text())["password"] not in status.stdout + status.stderr
     finally:
         server.send_signal(signal.SIGINT)
-        out, err = server.communicate(timeout=60)
+        try:
+            _, err = server.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            raise
     assert server.returncode in (0, 130), err
     assert "Traceback" not in err
     assert not (data / "server.json").exists()

@@ -8,7 +8,8 @@ True
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import neo4j
 import pandas as pd
@@ -97,16 +98,15 @@ class Store:
     # -- writing ---------------------------------------------------------
     def transaction(self, work: Callable[[neo4j.Transaction], Any], what: str = "write") -> Any:
         """Run ``work(tx)`` in one explicit transaction: all of it is committed, or none."""
-        with translated_errors(what):
-            with self.driver.session(database=self.database) as session:
-                tx = session.begin_transaction()
-                try:
-                    out = work(tx)
-                except BaseException:
-                    tx.rollback()
-                    raise
-                tx.commit()
-                return out
+        with translated_errors(what), self.driver.session(database=self.database) as session:
+            tx = session.begin_transaction()
+            try:
+                out = work(tx)
+            except BaseException:
+                tx.rollback()
+                raise
+            tx.commit()
+            return out
 
     # -- life cycle ------------------------------------------------------
     def _release(self) -> None:

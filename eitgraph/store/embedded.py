@@ -148,7 +148,7 @@ class EmbeddedServer:
     # -- ownership -------------------------------------------------------
     def _try_lock(self) -> bool:
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        fh = open(self.data_dir / LOCK_FILE, "a+")
+        fh = open(self.data_dir / LOCK_FILE, "a+")  # noqa: SIM115 - held open while we own the folder
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
