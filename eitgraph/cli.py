@@ -5,6 +5,7 @@ Library errors become one clear message and a non-zero exit; ``--debug`` shows t
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import signal
 import sys
@@ -28,8 +29,9 @@ class Context:
         self.config = config
         self.debug = debug
 
-    def open(self) -> KnowledgeBase:
-        return KnowledgeBase(self.config)
+    def open(self, quick: bool = False) -> KnowledgeBase:
+        """``quick`` for short commands: faster JVM start, slower long loads."""
+        return KnowledgeBase(dataclasses.replace(self.config, quick_start=quick))
 
 
 def _pairs(values: tuple[str, ...], what: str) -> dict:
@@ -88,7 +90,7 @@ def init(obj: Context):
 
     Example: eitgraph init
     """
-    with obj.open() as kb:
+    with obj.open(quick=True) as kb:
         # Opening applies the schema; report what the store now has.
         n = len(kb.model.schema_statements())
         click.echo(f"Schema ready on {kb.config.describe()}: {n} constraints and indexes.")
@@ -146,7 +148,7 @@ def status(obj: Context):
 
     Example: eitgraph status
     """
-    with obj.open() as kb:
+    with obj.open(quick=True) as kb:
         info = kb.status()
     click.echo(f"Store: {info['store']}")
     click.echo("Nodes:")
@@ -180,7 +182,7 @@ def query(obj: Context, name, params, fmt, out):
         eitgraph query communes --param epci=200036465
         eitgraph query organisations -p tag="pilote EIT" --format xlsx --out pilotes.xlsx
     """
-    with obj.open() as kb:
+    with obj.open(quick=True) as kb:
         df = kb.query(name, **_pairs(params, "--param"))
     if out:
         write(df, fmt if fmt != "table" else {".xlsx": "xlsx", ".json": "json"}.get(out.suffix, "csv"), out)

@@ -25,6 +25,9 @@ class StoreConfig:
     database: str | None = None
     data_dir: Path = Path(DEFAULT_DATA_DIR)
     heap: str = DEFAULT_HEAP
+    # Short commands (status, query) start faster with the JVM's quick compiler only;
+    # long loads need the optimising one.
+    quick_start: bool = False
 
     @classmethod
     def resolve(

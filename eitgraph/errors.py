@@ -32,7 +32,7 @@ class QueryError(EitgraphError):
 
 @dataclass(frozen=True)
 class Location:
-    """Where a value sits in an input file. Rows are numbered as a spreadsheet shows them."""
+    """Where a value sits in an input file: the sheet row in a workbook, the line a record starts on in a CSV."""
 
     file: str | None = None
     sheet: str | None = None

@@ -13,6 +13,10 @@ from __future__ import annotations
 from .schema import Model, load_model
 
 _ADD_SOURCE = "[s IN coalesce({v}.sources, []) WHERE s <> $source] + [$source]"
+# `source` names the last dataset that wrote the element; when that dataset lets go of an
+# element another dataset still owns, `source` passes to one of the remaining owners.
+_RELEASE = ("{v}.source = CASE WHEN {v}.source = $source THEN last([s IN {v}.sources WHERE s <> $source]) "
+            "ELSE {v}.source END, {v}.sources = [s IN {v}.sources WHERE s <> $source]")
 _STAMP = "{v}.source = $source, {v}.sources = " + _ADD_SOURCE + ", {v}.loaded_at = $loaded_at"
 
 
@@ -75,12 +79,11 @@ class QueryBuilder:
     def release_nodes(self, label: str) -> str:
         """Take the dataset off every node it wrote; what it writes again gets it back."""
         self._node(label)
-        return f"MATCH (n:{label}) WHERE $source IN n.sources SET n.sources = [s IN n.sources WHERE s <> $source]"
+        return f"MATCH (n:{label}) WHERE $source IN n.sources SET " + _RELEASE.format(v="n")
 
     def release_rels(self, rtype: str) -> str:
         self._rel(rtype)
-        return (f"MATCH ()-[x:{rtype}]->() WHERE $source IN x.sources "
-                f"SET x.sources = [s IN x.sources WHERE s <> $source]")
+        return f"MATCH ()-[x:{rtype}]->() WHERE $source IN x.sources SET " + _RELEASE.format(v="x")
 
     def count_orphan_nodes(self, label: str) -> str:
         self._node(label)

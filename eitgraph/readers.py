@@ -60,8 +60,19 @@ def read_table(path: str | Path, sheet: str | None = None, encoding: str | None 
     return _read_csv(path, encoding, delimiter, header_row)
 
 
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
 def decode(data: bytes, file: str, encoding: str | None = None) -> tuple[str, str]:
-    """Decode bytes with the given encoding or the first supported one that fits."""
+    """Decode bytes with the given encoding or the first supported one that fits.
+
+    A UTF-16 byte-order mark (Excel's « Texte Unicode ») is honoured. A file that is
+    UTF-8 up to some line and then holds a stray byte is refused rather than read as
+    cp1252, which would silently turn every « é » into « Ã© ».
+    """
+    if not encoding and data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        encoding = "utf-16"
     candidates = (encoding,) if encoding else ENCODINGS
     failures = []
     for enc in candidates:
@@ -69,11 +80,16 @@ def decode(data: bytes, file: str, encoding: str | None = None) -> tuple[str, st
             return data.decode(enc), ("utf-8" if enc == "utf-8-sig" else enc)
         except UnicodeDecodeError as exc:
             failures.append((enc, exc))
+            if enc == "utf-8-sig" and any(b >= 0x80 for b in data[:exc.start]):
+                raise InputError(
+                    f"the file is UTF-8 but byte 0x{data[exc.start]:02x} at offset {exc.start} is not; "
+                    "fix that character or save the whole file as UTF-8",
+                    Location(file, None, _line_of(data, exc.start), None)) from None
         except LookupError:
             raise InputError(f"unknown encoding {encoding!r}", Location(file)) from None
     # Report where the last candidate failed: that is where no encoding fits.
     enc, exc = failures[-1]
-    line = data.count(b"\n", 0, exc.start) + 1
+    line = _line_of(data, exc.start)
     names = " or ".join("UTF-8" if e == "utf-8-sig" else e for e, _ in failures)
     raise InputError(
         f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid {names}; "
@@ -111,9 +127,11 @@ def _read_csv(path: Path, encoding: str | None, delimiter: str | None, header_ro
     delim = delimiter or sniff_delimiter(lines[header_row - 1])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
     table = None
+    ended_at = 0
     for records_read, cells in enumerate(reader, start=1):
-        # line_num counts physical lines, so quoted multi-line cells keep true row numbers.
-        row_no = reader.line_num
+        # A record is numbered by the line it starts on; line_num counts physical lines,
+        # so quoted multi-line cells do not shift the numbers of the rows after them.
+        row_no, ended_at = ended_at + 1, reader.line_num
         if records_read < header_row:
             continue
         if table is None:

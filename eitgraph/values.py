@@ -167,12 +167,15 @@ def parse_score(text: str) -> int:
 def parse_date(text: str) -> dt.date:
     """ISO dates, dd/mm/yyyy, and Excel serial numbers. Ambiguous forms are refused."""
     t = text.strip()
-    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?", t)
-    if m:
-        return dt.date(int(m[1]), int(m[2]), int(m[3]))
-    m = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", t)
-    if m:
-        return dt.date(int(m[3]), int(m[2]), int(m[1]))
+    try:
+        m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?", t)
+        if m:
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        m = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", t)
+        if m:
+            return dt.date(int(m[3]), int(m[2]), int(m[1]))
+    except ValueError as exc:
+        raise ValueError(f"not a valid date: {text!r} ({exc})") from None
     if re.fullmatch(r"\d{5}(\.0+)?", t):
         return dt.date(1899, 12, 30) + dt.timedelta(days=int(float(t)))
     raise ValueError(f"not a date (use 2024-03-31 or 31/03/2024): {text!r}")

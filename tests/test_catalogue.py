@@ -52,3 +52,11 @@ def test_parameters_reach_cypher_as_values(territory_kb):
     hostile = "200036465' OR 1=1 //"
     assert territory_kb.query("communes", epci=hostile).empty
     assert len(territory_kb.query("communes", epci="200036465")) == 16
+
+
+def test_empty_results_keep_their_columns(empty_kb):
+    df = empty_kb.query("organisations", tag="pilote EIT")
+    assert df.empty
+    assert list(df.columns) == ["id", "name", "kind", "naf", "activity", "filiere", "insee", "commune",
+                                "perimeter", "tags"]
+    assert list(empty_kb.query("stakeholder-matrix").columns)[-1] == "classe"

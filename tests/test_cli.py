@@ -86,3 +86,24 @@ def test_kinds_and_schema_commands(run):
     assert "Raison sociale" in CliRunner().invoke(cli, ["kinds", "stakeholders"]).output
     ddl = CliRunner().invoke(cli, ["schema"]).output
     assert "CREATE CONSTRAINT organisation_id_unique IF NOT EXISTS" in ddl
+
+
+def test_unreachable_server_is_a_clear_error_and_hides_the_password():
+    result = CliRunner().invoke(cli, ["--uri", "bolt://127.0.0.1:9", "--username", "neo4j",
+                                      "--password", "s3cret-pw", "status"])
+    assert result.exit_code == 1
+    assert "Error:" in result.output and "not reachable" in result.output
+    assert "Neo4j server bolt://127.0.0.1:9 as neo4j" in result.output
+    assert "s3cret-pw" not in result.output and "Traceback" not in result.output
+
+
+def test_server_settings_come_from_options_then_environment():
+    from eitgraph.config import StoreConfig
+
+    env = {"NEO4J_URI": "neo4j://db:7687", "NEO4J_USERNAME": "u", "NEO4J_PASSWORD": "p", "NEO4J_DATABASE": "eit"}
+    cfg = StoreConfig.resolve(env=env)
+    assert (cfg.uri, cfg.username, cfg.password, cfg.database, cfg.embedded) == ("neo4j://db:7687", "u", "p", "eit",
+                                                                                 False)
+    assert StoreConfig.resolve(uri="bolt://other:7687", env=env).uri == "bolt://other:7687"
+    assert "p" not in StoreConfig.resolve(env=env).describe().split()
+    assert StoreConfig.resolve(env={"EITGRAPH_DATA": "/tmp/x"}).data_dir.as_posix() == "/tmp/x"

@@ -146,8 +146,6 @@ def test_quoted_multiline_cell_keeps_row_numbers_of_later_rows(tmp_path):
     assert by_name["C"][1] == ["C", "x ; y", "3"]
 
 
-@pytest.mark.xfail(strict=True, reason="library bug: a multi-line record is numbered by its LAST physical "
-                   "line (reader.line_num after reading it) instead of the line it starts on")
 def test_quoted_multiline_record_is_numbered_by_its_first_line(tmp_path):
     t = read_table(write(tmp_path, "ml.csv", MULTILINE))
     assert t.rows[0][0] == 2

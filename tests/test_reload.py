@@ -159,8 +159,6 @@ def test_an_organisation_written_by_two_datasets(writable_kb, tmp_path):
     assert ("partage", "68063") not in located_in(kb)
 
 
-@pytest.mark.xfail(strict=True, reason="library bug: when the dataset that wrote a node last drops it, the node "
-                   "survives (another dataset owns it) but keeps source = the dropping dataset")
 def test_source_of_a_surviving_node_names_a_dataset_that_still_owns_it(writable_kb, tmp_path):
     kb = writable_kb
     shared = ["partage", "Recyclerie partagée", "Association", "68063", "", "", ""]

@@ -8,6 +8,7 @@ True
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -52,6 +53,45 @@ def translated_errors(what: str) -> Iterator[None]:
         raise StoreError(f"{what}: {exc.message or exc}") from exc
 
 
+_CLAUSE_END = re.compile(r"\b(ORDER\s+BY|SKIP|LIMIT|UNION)\b", re.IGNORECASE)
+
+
+def return_columns(cypher: str) -> list[str]:
+    """Column names of a query's last RETURN clause.
+
+    ArcadeDB's Bolt server sends no column names with an empty result; this keeps an
+    empty DataFrame's columns (and a CSV header) the same as a full one's.
+
+    >>> return_columns("MATCH (c:Commune) RETURN c.code AS insee, c.name, count(*) AS n ORDER BY insee")
+    ['insee', 'c.name', 'n']
+    """
+    upper = cypher.upper()
+    start = max(upper.rfind("RETURN "), upper.rfind("RETURN\n"))
+    if start < 0:
+        return []
+    clause = cypher[start + len("RETURN"):]
+    end = _CLAUSE_END.search(clause)
+    clause = clause[:end.start()] if end else clause
+    items, depth, current = [], 0, ""
+    for ch in clause:
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        if ch == "," and depth == 0:
+            items.append(current)
+            current = ""
+        else:
+            current += ch
+    items.append(current)
+    names = []
+    for item in items:
+        item = " ".join(item.split())
+        alias = re.search(r"\s+AS\s+`?([^`\s]+)`?$", item, re.IGNORECASE)
+        names.append(alias.group(1) if alias else item.removeprefix("DISTINCT ").strip())
+    return [n for n in names if n]
+
+
 class Store:
     """A connection to the graph; closes the embedded server it started."""
 
@@ -60,7 +100,8 @@ class Store:
         self._server = None
         self.owner_pid: int | None = None
         if config.embedded:
-            self._server, endpoint = embedded.acquire(config.data_dir, config.heap, config.database)
+            self._server, endpoint = embedded.acquire(config.data_dir, config.heap, config.database,
+                                                          config.quick_start)
             uri, auth = endpoint.uri, (endpoint.username, endpoint.password)
             self.owner_pid = endpoint.pid
         else:
@@ -88,7 +129,8 @@ class Store:
         with translated_errors("query failed"):
             result = self.driver.execute_query(cypher, params or {}, database_=self.database)
         rows = [[plain(v) for v in rec.values()] for rec in result.records]
-        return pd.DataFrame(rows, columns=list(result.keys))
+        columns = list(result.keys) or (return_columns(cypher) if not rows else [])
+        return pd.DataFrame(rows, columns=columns)
 
     def execute(self, cypher: str, params: dict | None = None) -> None:
         """Run one write statement in its own transaction."""

@@ -77,7 +77,7 @@ class _JvmStarter:
     _started_for: Path | None = None
 
     @classmethod
-    def ensure(cls, log_dir: Path, heap: str) -> None:
+    def ensure(cls, log_dir: Path, heap: str, quick: bool = False) -> None:
         with cls._lock:
             import jpype
 
@@ -105,6 +105,8 @@ class _JvmStarter:
                 f"-XX:ErrorFile={log_dir / 'hs_err_pid%p.log'}",
                 "-Dpolyglot.engine.WarnInterpreterOnly=false",
             ]
+            if quick:
+                args.append("-XX:TieredStopAtLevel=1")
             # The JVM writes a warning or two straight to file descriptor 2 while
             # it boots; send them to the log too.
             with _stderr_to(log_dir / "jvm-start.log"):
@@ -136,9 +138,10 @@ def _stderr_to(path: Path):
 class EmbeddedServer:
     """An ArcadeDB server with the Bolt plugin, owning one data folder."""
 
-    def __init__(self, data_dir: Path, heap: str):
+    def __init__(self, data_dir: Path, heap: str, quick: bool = False):
         self.data_dir = data_dir
         self.heap = heap
+        self.quick = quick
         self._lock_fh = None
         self._server = None
         self._endpoint: Endpoint | None = None
@@ -174,7 +177,7 @@ class EmbeddedServer:
             return self._attach_to_owner()
         try:
             log_dir = self.data_dir / LOG_DIR
-            _JvmStarter.ensure(log_dir, self.heap)
+            _JvmStarter.ensure(log_dir, self.heap, self.quick)
             import arcadedb_embedded
 
             engine_root = self.data_dir / ENGINE_DIR
@@ -264,12 +267,12 @@ _RUNNING: dict[Path, EmbeddedServer] = {}
 _RUNNING_LOCK = threading.Lock()
 
 
-def acquire(data_dir: Path, heap: str, database: str) -> tuple[EmbeddedServer, Endpoint]:
+def acquire(data_dir: Path, heap: str, database: str, quick: bool = False) -> tuple[EmbeddedServer, Endpoint]:
     """Start (or reuse, within this process) the server of ``data_dir``."""
     with _RUNNING_LOCK:
         server = _RUNNING.get(data_dir)
         if server is None:
-            server = EmbeddedServer(data_dir, heap)
+            server = EmbeddedServer(data_dir, heap, quick)
             endpoint = server.start()
             if not endpoint.owned:
                 return server, endpoint
