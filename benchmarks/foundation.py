@@ -44,9 +44,9 @@ def main() -> int:
     from eitgraph import resources
 
     steps = {
-        "demo": cli + ["--data-dir", str(work / "demo"), "demo"],
-        "status": cli + ["--data-dir", str(work / "demo"), "status"],
-        "load-perimetre": cli + ["--data-dir", str(work / "france"), "load", "territory",
+        "demo": [*cli, "--data-dir", str(work / "demo"), "demo"],
+        "status": [*cli, "--data-dir", str(work / "demo"), "status"],
+        "load-perimetre": [*cli, "--data-dir", str(work / "france"), "load", "territory",
                                  str(resources.path("reference", "perimetre-epci-a-fp.csv"))],
     }
     failed = False
