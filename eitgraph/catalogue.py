@@ -1,7 +1,9 @@
 """The query catalogue: one ``.cypher`` file per analyst question in ``queries/``.
 
 Each file starts with a YAML header in ``//`` comments (name, description,
-parameters) and stays runnable as-is in Neo4j Browser with ``:param``.
+parameters) and stays runnable as-is in Neo4j Browser with ``:param``. A query whose
+header names a ``python`` function is answered by it (heavy analytics on an extracted
+subgraph); its Cypher text is the reference the tests compare it with on small graphs.
 Calling a query without one of its required parameters, or with a parameter it
 does not declare, is an error that names it.
 
@@ -14,6 +16,7 @@ True
 
 from __future__ import annotations
 
+import importlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +64,11 @@ class Query:
     cypher: str
     parameters: dict[str, Parameter] = field(default_factory=dict)
     path: Path | None = None
+    python: str | None = None  # "module:function" computing the answer in Python; the Cypher stays the reference
+
+    def python_function(self):
+        module, _, name = self.python.partition(":")
+        return getattr(importlib.import_module(module), name)
 
     def bind(self, given: dict | None) -> dict:
         """Check and complete parameters: undeclared or missing required ones are errors."""
@@ -107,7 +115,8 @@ def parse_query_file(path: Path) -> Query:
     undeclared = used - set(params)
     if undeclared:
         raise QueryError(f"{path}: uses undeclared parameter(s) {', '.join(sorted(undeclared))}")
-    return Query(meta["name"], meta.get("description", ""), cypher, params, path)
+    return Query(meta["name"], " ".join(str(meta.get("description", "")).split()), cypher, params, path,
+                 meta.get("python"))
 
 
 class Catalogue:

@@ -173,8 +173,10 @@ def status(obj: Context):
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Query parameter (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@click.option("--engine", type=click.Choice(["python", "cypher"]),
+              help="For queries computed in Python: run their Cypher text instead (small graphs).")
 @click.pass_obj
-def query(obj: Context, name, params, fmt, out):
+def query(obj: Context, name, params, fmt, out, engine):
     """Run a catalogue query (see 'eitgraph queries') or a .cypher file.
 
     \b
@@ -183,7 +185,7 @@ def query(obj: Context, name, params, fmt, out):
         eitgraph query organisations -p tag="pilote EIT" --format xlsx --out pilotes.xlsx
     """
     with obj.open(quick=True) as kb:
-        df = kb.query(name, **_pairs(params, "--param"))
+        df = kb.query(name, engine=engine, **_pairs(params, "--param"))
     if out:
         write(df, fmt if fmt != "table" else {".xlsx": "xlsx", ".json": "json"}.get(out.suffix, "csv"), out)
         click.echo(f"{len(df)} rows written to {out}")

@@ -35,6 +35,7 @@ class RelRow:
     to_key: str
     props: dict[str, Any]
     location: Location
+    key: str | None = None
 
 
 @dataclass
@@ -62,13 +63,14 @@ class GraphBatch:
         existing.sublabels.update(sublabels)
 
     def rel(self, rtype: str, from_label: str, from_key: str, to_label: str, to_key: str,
-            props: dict | None = None, location: Location | None = None) -> None:
+            props: dict | None = None, location: Location | None = None, key: str | None = None) -> None:
+        """Add a relationship; ``key`` is the value of the type's key property, if it has one."""
         props = {k: v for k, v in (props or {}).items() if v is not None and v != []}
-        ident = (rtype, from_label, from_key, to_label, to_key)
+        ident = (rtype, from_label, from_key, to_label, to_key, key)
         existing = self.rels.get(ident)
         if existing is None:
             self.rels[ident] = RelRow(rtype, from_label, from_key, to_label, to_key, props,
-                                      location or Location())
+                                      location or Location(), key)
         else:
             for k, v in props.items():
                 existing.props.setdefault(k, v)

@@ -16,7 +16,7 @@ import yaml
 from . import resources
 from .catalogue import Catalogue
 from .config import StoreConfig
-from .errors import ConfigError
+from .errors import ConfigError, QueryError
 from .loading import Loader, LoadReport, Progress
 from .schema import Model, load_model
 from .store import Store
@@ -81,10 +81,20 @@ class KnowledgeBase:
         return reports
 
     # -- questions --------------------------------------------------------------
-    def query(self, name: str, **params) -> pd.DataFrame:
-        """Run a catalogue query (or a ``.cypher`` file) with its declared parameters."""
+    def query(self, name: str, engine: str | None = None, **params) -> pd.DataFrame:
+        """Run a catalogue query (or a ``.cypher`` file) with its declared parameters.
+
+        Queries with a Python implementation use it; ``engine="cypher"`` runs their Cypher text instead.
+        """
         q = self.catalogue.get(name)
-        return self.store.frame(q.cypher, q.bind(params))
+        bound = q.bind(params)
+        if engine not in (None, "python", "cypher"):
+            raise QueryError(f"engine must be 'python' or 'cypher', not {engine!r}")
+        if q.python and engine != "cypher":
+            return q.python_function()(self, **bound)
+        if engine == "python":
+            raise QueryError(f"query {q.name!r} has no Python implementation")
+        return self.store.frame(q.cypher, bound)
 
     def cypher(self, text: str, **params) -> pd.DataFrame:
         """Run any Cypher text; values only as parameters."""

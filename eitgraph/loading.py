@@ -142,6 +142,9 @@ class Loader:
         if undeclared:
             raise EitgraphError(f"loader {spec.kind!r} wrote undeclared {sorted(undeclared)}; "
                                 f"declare them under 'writes' in loaders/{spec.kind}.yaml")
+        unkeyed = {r.type for r in batch.rels.values() if self.model.relationships[r.type].key and r.key is None}
+        if unkeyed:
+            raise EitgraphError(f"loader {spec.kind!r} wrote {sorted(unkeyed)} without their key property")
 
     def _check_references(self, batch: GraphBatch, ctx: TransformContext, problems: Problems) -> None:
         """Relationship ends that the batch does not write must already be in the graph."""
@@ -205,7 +208,7 @@ class Loader:
         rel_groups: dict[tuple, list] = defaultdict(list)
         for r in batch.rels.values():
             rel_groups[(r.type, r.from_label, r.to_label)].append({"from": r.from_key, "to": r.to_key,
-                                                                   "props": r.props})
+                                                                   "rkey": r.key, "props": r.props})
         for (rtype, fl, tl), group in rel_groups.items():
             self._run_batches(tx, self.qb.merge_rels(rtype, fl, tl), group, params, tick)
 

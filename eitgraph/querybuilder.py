@@ -67,8 +67,9 @@ class QueryBuilder:
         if from_label not in rel.sources or to_label not in rel.targets:
             raise ValueError(f"{rtype} does not go from {from_label} to {to_label} in the graph model")
         fk, tk = self._node(from_label).key, self._node(to_label).key
+        key = f" {{{rel.key}: r.rkey}}" if rel.key else ""
         return (f"UNWIND $rows AS r MATCH (a:{from_label} {{{fk}: r.from}}) MATCH (b:{to_label} {{{tk}: r.to}}) "
-                f"MERGE (a)-[x:{rtype}]->(b) SET x += r.props, " + _STAMP.format(v="x")
+                f"MERGE (a)-[x:{rtype}{key}]->(b) SET x += r.props, " + _STAMP.format(v="x")
                 + " RETURN count(x) AS n")
 
     # -- cleanup -------------------------------------------------------------

@@ -48,6 +48,7 @@ class RelType:
     targets: tuple[str, ...]
     description: str = ""
     properties: dict[str, Property] = field(default_factory=dict)
+    key: str | None = None  # a property that tells apart several relationships between the same nodes
 
 
 @dataclass(frozen=True)
@@ -118,9 +119,10 @@ class Model:
                 lines.append(f"| `{p.name}` | {p.type} | {p.description} |")
             if n.indexes:
                 lines += ["", "Indexed: " + ", ".join(f"`{i}`" for i in n.indexes) + "."]
-        lines += ["", "## Relationships", "", "| type | from | to | description |", "|---|---|---|---|"]
+        lines += ["", "## Relationships", "", "| type | from | to | key | description |", "|---|---|---|---|---|"]
         for r in self.relationships.values():
-            lines.append(f"| `{r.type}` | {', '.join(r.sources)} | {', '.join(r.targets)} | {r.description} |")
+            key = f"`{r.key}`" if r.key else "–"
+            lines.append(f"| `{r.type}` | {', '.join(r.sources)} | {', '.join(r.targets)} | {key} | {r.description} |")
         for r in self.relationships.values():
             if r.properties:
                 lines += ["", f"### {r.type}", "", "| property | type | description |", "|---|---|---|"]
@@ -160,7 +162,7 @@ def parse_model(raw: dict) -> Model:
         if not _NAME.match(rtype):
             raise ValueError(f"bad relationship type {rtype!r} in the graph model")
         rels[rtype] = RelType(rtype, _as_tuple(spec["from"]), _as_tuple(spec["to"]),
-                              spec.get("description", ""), _props(spec.get("properties")))
+                              spec.get("description", ""), _props(spec.get("properties")), spec.get("key"))
     model = Model(nodes, rels)
     for r in rels.values():
         for label in (*r.sources, *r.targets):

@@ -1,0 +1,1 @@
+"""Analytics computed in Python on subgraphs extracted from the store (no database access here)."""

@@ -1,0 +1,43 @@
+"""Network metrics of the exchange graph with networkx."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pandas as pd
+
+from .extract import exchanges
+
+HUB_COLUMNS = ["id", "name", "kind", "in_degree", "out_degree", "degree", "betweenness", "volume_in", "volume_out"]
+
+
+def exchange_graph(kb, status=None, territory: str | None = None, category: str | None = None) -> nx.MultiDiGraph:
+    """The SUPPLIES network as a networkx MultiDiGraph (one edge per exchanged material)."""
+    g = nx.MultiDiGraph()
+    for e in exchanges(kb, status, territory, category):
+        g.add_edge(e["source"], e["target"], key=e["material"], **e)
+    if g.number_of_nodes():
+        for r in kb.store.records("MATCH (o:Organisation) WHERE o.id IN $ids RETURN o.id AS id, o.name AS name, "
+                                  "o.kind AS kind", {"ids": list(g.nodes)}):
+            g.nodes[r["id"]].update(name=r["name"], kind=r["kind"])
+    return g
+
+
+def hub_organisations(kb, status=None, territory: str | None = None, category: str | None = None,
+                      top: int = 20) -> pd.DataFrame:
+    """Organisations ranked by betweenness then degree in the exchange network."""
+    g = exchange_graph(kb, status, territory, category)
+    if not g.number_of_nodes():
+        return pd.DataFrame(columns=HUB_COLUMNS)
+    simple = nx.DiGraph(g)
+    betweenness = nx.betweenness_centrality(simple, normalized=True)
+    rows = []
+    for n in g.nodes:
+        rows.append({
+            "id": n, "name": g.nodes[n].get("name", n), "kind": g.nodes[n].get("kind"),
+            "in_degree": simple.in_degree(n), "out_degree": simple.out_degree(n), "degree": simple.degree(n),
+            "betweenness": round(betweenness[n], 4),
+            "volume_in": sum(d.get("quantity") or 0 for _, _, d in g.in_edges(n, data=True)),
+            "volume_out": sum(d.get("quantity") or 0 for _, _, d in g.out_edges(n, data=True)),
+        })
+    df = pd.DataFrame(rows, columns=HUB_COLUMNS)
+    return df.sort_values(["betweenness", "degree", "id"], ascending=[False, False, True], ignore_index=True).head(top)

@@ -1,0 +1,142 @@
+"""Materials: EIT categories, the EU List of Waste and its mapping to categories, and units.
+
+>>> category_of_low("15 01 03")
+'wood'
+>>> category_of_low("16 02 13*")
+'metals-weee'
+>>> normalise_quantity(12.5, "kg", "mois", "paper-cardboard")
+(0.15, 't/an')
+>>> low_code("150101")
+'15 01 01'
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import yaml
+
+from . import resources
+from .values import fold
+
+# Canonical unit per dimension, and the factor from each accepted unit to it.
+CANONICAL = {"mass": "t/an", "volume": "m3/an", "energy": "MWh/an", "count": "unités/an"}
+UNITS = {
+    "kg": ("mass", 0.001), "t": ("mass", 1.0), "tonne": ("mass", 1.0), "tonnes": ("mass", 1.0),
+    "l": ("volume", 0.001), "litre": ("volume", 0.001), "litres": ("volume", 0.001),
+    "m3": ("volume", 1.0),
+    "kwh": ("energy", 0.001), "mwh": ("energy", 1.0), "gwh": ("energy", 1000.0),
+    "u": ("count", 1.0), "unite": ("count", 1.0), "unites": ("count", 1.0), "pieces": ("count", 1.0),
+    "units": ("count", 1.0),
+}
+# Periods to per-year factors (a day is a calendar day: 365 per year).
+PERIODS = {"an": 1, "annee": 1, "année": 1, "year": 1, "yr": 1, "a": 1, "mois": 12, "month": 12,
+           "semaine": 52, "week": 52, "jour": 365, "day": 365, "j": 365}
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    fr: str
+    en: str
+    dimensions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WasteCode:
+    code: str  # "15 01 01", without the hazardous star
+    label: str
+    hazardous: bool
+    chapter: str
+    subchapter: str
+
+
+@lru_cache(maxsize=1)
+def _config() -> dict:
+    with open(resources.path("schema", "material-categories.yaml"), encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@lru_cache(maxsize=1)
+def categories() -> dict[str, Category]:
+    return {code: Category(code, c["fr"], c["en"], tuple(c["dimensions"]))
+            for code, c in _config()["categories"].items()}
+
+
+@lru_cache(maxsize=1)
+def _category_aliases() -> dict[str, str]:
+    out = {}
+    for c in categories().values():
+        for name in (c.code, c.fr, c.en):
+            out[fold(name)] = c.code
+    extra = {"bois": "wood", "papier": "paper-cardboard", "carton": "paper-cardboard", "papier carton":
+             "paper-cardboard", "metaux": "metals-weee", "deee": "metals-weee", "biodechets": "organic",
+             "plastique": "plastics", "denrees": "food", "gaz": "gases", "chaleur": "heat", "eau": "water",
+             "energie": "energy", "palettes": "functional-objects", "objets fonctionnels": "functional-objects",
+             "chimie": "chemicals", "inertes": "minerals", "melange": "mixed", "dib": "mixed"}
+    out.update(extra)
+    return out
+
+
+def category_code(text: str) -> str:
+    """A category from its code or its French/English name; ValueError otherwise."""
+    code = _category_aliases().get(fold(text))
+    if code is None:
+        raise ValueError(f"unknown category {text!r}; categories: {', '.join(categories())}")
+    return code
+
+
+@lru_cache(maxsize=1)
+def waste_codes() -> dict[str, WasteCode]:
+    with open(resources.path("reference", "list_of_waste.csv"), encoding="utf-8", newline="") as fh:
+        return {r["code"]: WasteCode(r["code"], r["label_fr"], r["hazardous"] == "true", r["chapter"],
+                                     r["subchapter"]) for r in csv.DictReader(fh)}
+
+
+def low_code(text: str) -> str:
+    """Normalise a LoW code to ``15 01 01`` (the hazardous ``*`` is dropped; it is known from the list)."""
+    digits = re.sub(r"[\s.*]", "", text)
+    if not re.fullmatch(r"\d{6}", digits):
+        raise ValueError(f"a List of Waste code has 6 digits, like 15 01 01: {text!r}")
+    return f"{digits[:2]} {digits[2:4]} {digits[4:]}"
+
+
+def nearest_codes(code: str, n: int = 3) -> list[str]:
+    """Existing LoW codes closest to a wrong one (same sub-chapter first), for error messages."""
+    known = waste_codes()
+    same = [c for c in known if c[:5] == code[:5]]
+    pool = same or [c for c in known if c[:2] == code[:2]] or list(known)
+    return difflib.get_close_matches(code, pool, n=n, cutoff=0.0)
+
+
+def category_of_low(code: str) -> str:
+    """The EIT category of a LoW code, by the most specific rule of schema/material-categories.yaml."""
+    code = low_code(code)
+    rules = _config()["low_rules"]
+    for prefix in (code, code[:5], code[:2]):
+        if prefix in rules:
+            return rules[prefix]
+    info = waste_codes().get(code)
+    return "chemicals" if info and info.hazardous else "mixed"
+
+
+def normalise_quantity(value: float, unit: str, period: str | None, category: str) -> tuple[float, str]:
+    """Quantity per year in the canonical unit of its dimension; ValueError if the unit does not fit."""
+    key = unit.strip().lower().replace("³", "3")
+    if key not in UNITS:
+        key = fold(unit).replace(" ", "")  # unités, pièces…
+    if key not in UNITS:
+        raise ValueError(f"unknown unit {unit!r}; use kg, t, L, m3, kWh, MWh, GWh or unités")
+    dimension, factor = UNITS[key]
+    cat = categories()[category]
+    if dimension not in cat.dimensions:
+        allowed = ", ".join(CANONICAL[d].split("/")[0] for d in cat.dimensions)
+        raise ValueError(f"unit {unit!r} ({dimension}) does not fit category {category!r} (expects {allowed})")
+    per_year = PERIODS.get(fold(period)) if period else 1
+    if per_year is None:
+        raise ValueError(f"unknown period {period!r}; use an, mois, semaine or jour")
+    return round(value * factor * per_year, 9), CANONICAL[dimension]

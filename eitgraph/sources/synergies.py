@@ -1,0 +1,57 @@
+"""Synergy leads → Synergy nodes, the organisations taking part, their category and materials."""
+
+from __future__ import annotations
+
+from ..graphbatch import GraphBatch
+from ..mapping import Record
+from ..materials import category_code, low_code, nearest_codes, waste_codes
+from ..values import fold
+
+ROLES = {"fournisseur": "supplier", "supplier": "supplier", "receveur": "receiver", "receiver": "receiver",
+         "porteur": "lead", "lead": "lead", "pilote": "lead", "partenaire": "partner", "partner": "partner"}
+
+
+def transform(records: list[Record], ctx) -> GraphBatch:
+    batch = GraphBatch()
+    problems = ctx.problems
+    org_ids = {part.split(":")[0].strip() for r in records for part in r.get("organisations", [])}
+    known = ctx.existing("Organisation", org_ids)
+    for rec in records:
+        sid = rec.get("id")
+        if not sid or not rec.get("title"):
+            continue
+        category = None
+        if rec.get("category"):
+            try:
+                category = category_code(rec.get("category"))
+            except ValueError as exc:
+                problems.add(str(exc), rec.loc("category"))
+        batch.node("Synergy", sid, {"title": rec.get("title"), "theme": rec.get("theme"), "type": rec.get("type"),
+                                    "status": rec.get("status") or "idea", "category": category,
+                                    "description": rec.get("description")}, location=rec.loc("id"))
+        if category:
+            batch.rel("ABOUT", "Synergy", sid, "MaterialCategory", category, location=rec.loc("category"))
+        for part in rec.get("organisations", []):
+            org, _, role = part.partition(":")
+            org, role = org.strip(), fold(role) or "partner"
+            if role not in ROLES:
+                problems.add(f"unknown role {role!r} for {org!r}; roles: fournisseur, receveur, porteur, "
+                             "partenaire", rec.loc("organisations"))
+            elif org not in known:
+                problems.add(f"organisation {org!r} is not in the graph (use its Identifiant from the stakeholder "
+                             "list)", rec.loc("organisations"))
+            else:
+                batch.rel("PARTY_TO", "Organisation", org, "Synergy", sid, {"role": ROLES[role]},
+                          rec.loc("organisations"))
+        for text in rec.get("materials", []):
+            try:
+                code = low_code(text)
+            except ValueError as exc:
+                problems.add(str(exc), rec.loc("materials"))
+                continue
+            if code not in waste_codes():
+                problems.add(f"unknown List of Waste code {text!r}; nearest codes: {', '.join(nearest_codes(code))}",
+                             rec.loc("materials"))
+                continue
+            batch.rel("CONCERNS", "Synergy", sid, "Material", code, location=rec.loc("materials"))
+    return batch
