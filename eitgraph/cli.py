@@ -22,6 +22,7 @@ from .kb import KnowledgeBase, example_manifest
 from .mapping import LoaderSpec, available_kinds
 from .output import FORMATS, render, write
 from .schema import load_model
+from .templates import write_template
 
 
 class Context:
@@ -304,6 +305,19 @@ def kinds(kind):
             for opt in spec.options.values():
                 click.echo(f"    option {opt.name}: {opt.description}")
     click.echo(f"\nMappings live in {resources.folder('loaders')}.")
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(available_kinds()))
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The .xlsx to write.")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+def template(kind, out, lang):
+    """Write a blank workbook for a source kind, with its headers and a help sheet.
+
+    Example: eitgraph template diagnostics --out diagnostic-flux.xlsx
+    """
+    write_template(kind, out, lang)
+    click.echo(f"Wrote {out}: fill the first sheet, then 'eitgraph load {kind} {out}'.")
 
 
 def main() -> None:

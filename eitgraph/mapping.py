@@ -34,6 +34,7 @@ class ColumnSpec:
     list: bool = False
     choices: dict[str, str] | None = None  # folded spelling -> canonical value
     description: str = ""
+    spellings: tuple[str, ...] = ()  # the first spelling of each choice, as people write it
 
     def parse(self, text: str) -> Any:
         if self.list:
@@ -44,8 +45,7 @@ class ColumnSpec:
         if self.choices is not None:
             value = self.choices.get(fold(text))
             if value is None:
-                accepted = sorted(set(self.choices.values()))
-                raise ValueError(f"unknown value {text!r}; accepted: {', '.join(accepted)}")
+                raise ValueError(f"unknown value {text!r}; accepted: {', '.join(self.spellings)}")
             return value
         return PARSERS[self.type](text)
 
@@ -169,8 +169,10 @@ def _load_spec(kind: str) -> LoaderSpec:
         ctype = c.get("type", "string")
         if ctype not in PARSERS:
             raise ConfigError(f"{path}: column {name}: unknown type {ctype!r}")
+        raw_choices = c.get("choices")
+        spellings = tuple(str((v or [k])[0]) for k, v in raw_choices.items()) if raw_choices else ()
         columns[name] = ColumnSpec(name, tuple(c.get("aliases", [name])), ctype, bool(c.get("required")),
-                                   bool(c.get("list")), _choices(c.get("choices")), c.get("description", ""))
+                                   bool(c.get("list")), _choices(raw_choices), c.get("description", ""), spellings)
     options = {n: OptionSpec(n, **(o or {})) for n, o in (raw.get("options") or {}).items()}
     writes = raw.get("writes", {})
     return LoaderSpec(raw["kind"], raw.get("description", ""), raw["transform"], columns,

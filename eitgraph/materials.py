@@ -77,7 +77,10 @@ def _category_aliases() -> dict[str, str]:
              "paper-cardboard", "metaux": "metals-weee", "deee": "metals-weee", "biodechets": "organic",
              "plastique": "plastics", "denrees": "food", "gaz": "gases", "chaleur": "heat", "eau": "water",
              "energie": "energy", "palettes": "functional-objects", "objets fonctionnels": "functional-objects",
-             "chimie": "chemicals", "inertes": "minerals", "melange": "mixed", "dib": "mixed"}
+             "chimie": "chemicals", "produits chimiques": "chemicals", "solvants": "chemicals",
+             "inertes": "minerals", "mineraux": "minerals", "verre": "minerals", "melange": "mixed", "dib": "mixed",
+             "plastiques": "plastics", "textiles": "textile", "metal": "metals-weee", "effluent": "effluents",
+             "matiere organique": "organic", "alimentaire": "food", "chaleur fatale": "heat"}
     out.update(extra)
     return out
 

@@ -218,3 +218,29 @@ def test_hub_organisations(flows_kb):
 def test_unknown_territory_is_an_error(flows_kb):
     with pytest.raises(QueryError, match="'NOWHERE'"):
         flows_kb.query("circular-loops", territory="NOWHERE")
+
+
+def test_blank_template_round_trip(flows_kb, tmp_path):
+    """The template's headers are what the loader reads: fill one row and load it."""
+    import openpyxl
+    from click.testing import CliRunner
+
+    from eitgraph.cli import cli
+
+    out = tmp_path / "modele.xlsx"
+    result = CliRunner().invoke(cli, ["template", "diagnostics", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["Données", "Aide"]
+    help_rows = {r[0]: r for r in wb["Aide"].iter_rows(min_row=4, values_only=True)}
+    assert "entrant, sortant" in help_rows["Sens"][3]
+    ws = wb["Données"]
+    headers = [c.value for c in ws[1]]
+    row = {"Site": "zeta", "Sens": "sortant", "Matière": "cendres", "Catégorie": "minéraux", "Quantité": 7,
+           "Unité": "t"}
+    ws.append([row.get(h) for h in headers])
+    wb.save(out)
+    report = flows_kb.load("diagnostics", out, dataset_id="diagnostics:template-test")
+    assert report.written == {"IN_CATEGORY": 1, "Material": 1, "OUTPUTS": 1}
+    df = flows_kb.cypher("MATCH (:Organisation {id: 'zeta'})-[f:OUTPUTS]->(m) RETURN m.code AS code, f.quantity AS q")
+    assert df.to_dict("records") == [{"code": "minerals:cendres", "q": 7.0}]

