@@ -1,7 +1,7 @@
 // name: hub-organisations
 // description: >
 //   Organisations central to the exchange network: degree and betweenness (networkx) on the
-//   SUPPLIES graph, with volumes in and out. The Cypher below gives degrees only.
+//   SUPPLIES graph, with the tonnes received and sent. The Cypher below gives degrees only.
 // python: eitgraph.analytics.network:hub_organisations
 // parameters:
 //   status: {type: string, description: "existing, planned, potential or a comma-separated list (default: all)"}

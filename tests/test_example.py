@@ -9,7 +9,8 @@ import eitgraph
 def demo_kb(new_kb):
     kb = new_kb()
     reports = kb.load_manifest(eitgraph.example_manifest())
-    assert [r.kind for r in reports] == ["territory", "groupings", "stakeholders"]
+    assert [r.kind for r in reports] == ["territory", "materials", "groupings", "stakeholders", "diagnostics",
+                                        "synergies"]
     return kb
 
 
@@ -76,3 +77,37 @@ def test_reloading_the_example_changes_nothing(demo_kb):
     assert all(r.unchanged for r in reports)
     after = demo_kb.status()
     assert before["nodes"] == after["nodes"] and before["relationships"] == after["relationships"]
+
+
+def test_example_diagnostics_close_loops(demo_kb):
+    loops = demo_kb.query("circular-loops")
+    assert len(loops) >= 3
+    assert (loops["length"] == 2).any() and (loops["length"] >= 3).any()
+    assert {"existing", "potential"} <= {s for row in loops["statuses"] for s in row}
+    assert len(loops["members"].map(tuple).unique()) == len(loops)
+    assert sorted(map(tuple, loops["members"])) == sorted(
+        map(tuple, demo_kb.query("circular-loops", engine="cypher")["members"]))
+
+
+def test_example_shared_collectors_and_mutualisation(demo_kb):
+    shared = demo_kb.query("shared-suppliers", min_organisations=3, status="existing")
+    collectors = shared[shared["role"] == "collector"]
+    assert (collectors.groupby("category")["organisations"].max() >= 3).sum() >= 2
+    mutual = demo_kb.query("mutualisation-candidates", territory="PETR-THUR-DOLLER", direction="out")
+    assert (mutual["organisations"] >= 4).sum() >= 3
+    assert (mutual["max_distance_km"].dropna() < 30).all()
+
+
+def test_example_substitution_and_landfill(demo_kb):
+    subs = demo_kb.query("substitution-candidates", radius_km=30)
+    assert {"same code", "compatible"} <= set(subs["match"])
+    assert (subs["distance_km"] <= 30).all()
+    out = demo_kb.query("flows-by-category", direction="out")
+    assert out[out["treatment"].isin(["landfill", "incineration"])]["flows"].sum() >= 10
+
+
+def test_example_synergy_leads(demo_kb):
+    df = demo_kb.cypher("MATCH (s:Synergy) RETURN s.theme AS theme, s.status AS status, s.type AS type")
+    assert len(df) == 27
+    assert df["theme"].nunique() >= 7
+    assert set(df["status"]) <= {"idea", "study", "implemented", "abandoned"}

@@ -7,7 +7,7 @@ import pandas as pd
 
 from .extract import exchanges
 
-HUB_COLUMNS = ["id", "name", "kind", "in_degree", "out_degree", "degree", "betweenness", "volume_in", "volume_out"]
+HUB_COLUMNS = ["id", "name", "kind", "in_degree", "out_degree", "degree", "betweenness", "tonnes_in", "tonnes_out"]
 
 
 def exchange_graph(kb, status=None, territory: str | None = None, category: str | None = None) -> nx.MultiDiGraph:
@@ -24,7 +24,8 @@ def exchange_graph(kb, status=None, territory: str | None = None, category: str 
 
 def hub_organisations(kb, status=None, territory: str | None = None, category: str | None = None,
                       top: int = 20) -> pd.DataFrame:
-    """Organisations ranked by betweenness then degree in the exchange network."""
+    """Organisations ranked by betweenness then degree in the exchange network, with the tonnes they
+    receive and send (exchanges counted in other units are left out of those two columns)."""
     g = exchange_graph(kb, status, territory, category)
     if not g.number_of_nodes():
         return pd.DataFrame(columns=HUB_COLUMNS)
@@ -36,8 +37,9 @@ def hub_organisations(kb, status=None, territory: str | None = None, category: s
             "id": n, "name": g.nodes[n].get("name", n), "kind": g.nodes[n].get("kind"),
             "in_degree": simple.in_degree(n), "out_degree": simple.out_degree(n), "degree": simple.degree(n),
             "betweenness": round(betweenness[n], 4),
-            "volume_in": sum(d.get("quantity") or 0 for _, _, d in g.in_edges(n, data=True)),
-            "volume_out": sum(d.get("quantity") or 0 for _, _, d in g.out_edges(n, data=True)),
+            # Only masses add up across materials.
+            "tonnes_in": sum(d.get("quantity") or 0 for _, _, d in g.in_edges(n, data=True) if d["unit"] == "t/an"),
+            "tonnes_out": sum(d.get("quantity") or 0 for _, _, d in g.out_edges(n, data=True) if d["unit"] == "t/an"),
         })
     df = pd.DataFrame(rows, columns=HUB_COLUMNS)
     return df.sort_values(["betweenness", "degree", "id"], ascending=[False, False, True], ignore_index=True).head(top)
