@@ -137,6 +137,7 @@ def load(obj: Context, kind, files, dry_run, dataset_id, sheet, encoding, delimi
         raise click.BadParameter("--dataset names one dataset; give one file", param_hint="--dataset")
     with obj.open() as kb:
         for path in files:
+            click.echo(f"Reading and validating {path.name}…", err=True)
             report = kb.load(kind, path, dataset_id=dataset_id, dry_run=dry_run, sheet=sheet, encoding=encoding,
                              delimiter=delimiter, force=force, progress=_progress_factory(path.name), **opts)
             click.echo(report.summary())
@@ -262,12 +263,15 @@ def demo(obj: Context, reset, example):
             click.echo(report.summary())
         counts = kb.status()["nodes"]
     click.echo(f"\nDemo ready in {time.monotonic() - started:.0f} s: {counts['Commune']} communes, "
-               f"{counts['EPCI']} EPCI, {counts['Organisation']} organisations in {folder}.")
+               f"{counts['EPCI']} EPCI, {counts['Organisation']} organisations, {counts['Synergy']} synergy leads "
+               f"in {folder}.")
     click.echo("Try next:\n"
                "  eitgraph query communes --param territory=PETR-THUR-DOLLER\n"
                "  eitgraph query communes --param epci=200036465\n"
                "  eitgraph query organisations --param tag=\"pilote EIT\"\n"
                "  eitgraph query stakeholder-matrix --param territory=PETR-THUR-DOLLER\n"
+               "  eitgraph query circular-loops\n"
+               "  eitgraph query substitution-candidates --param radius_km=30\n"
                "  eitgraph queries")
 
 
