@@ -21,6 +21,8 @@ SUBSTITUTION_COLUMNS = ["output_org", "output_name", "output_material", "output_
                         "input_material", "input_quantity", "unit", "match", "note", "distance_km",
                         "quantity_match", "score", "rank"]
 MATCH_WEIGHT = {"same code": 1.0, "same category": 0.8, "compatible": 0.6}
+MATCH_KINDS = ("same code", "same category", "compatible")
+NEAREST = 200  # inputs scored per output and per compatible category
 EARTH_KM = 6371.0088
 
 
@@ -70,65 +72,109 @@ def _unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
 
 
+def _column(rows: list[dict], key: str, dtype=object) -> np.ndarray:
+    if dtype is float:
+        return np.array([np.nan if r[key] is None else r[key] for r in rows], dtype=float)
+    out = np.empty(len(rows), dtype=object)
+    out[:] = [r[key] for r in rows]
+    return out
+
+
 def substitution_candidates(kb, radius_km: float = 30.0, top: int = 10, territory: str | None = None,
                             category: str | None = None) -> pd.DataFrame:
     """Outputs of A that could replace inputs of B within ``radius_km``: same LoW code, same category,
-    or a declared compatibility; ranked by match kind, quantity match and distance, ``top`` per output."""
+    or a declared compatibility; ranked by match kind, quantity match and distance, ``top`` per output.
+
+    Vectorised: for each output the ``NEAREST`` closest inputs of each compatible category within the
+    radius are scored (a k-d tree on the unit sphere), which is exact whenever fewer inputs than that
+    lie within the radius.
+    """
     all_flows = flows(kb, territory)
     outs = [f for f in all_flows if f["direction"] == "out" and f["lat"] is not None
             and (category is None or f["category"] == category)]
-    ins = [f for f in all_flows if f["direction"] == "in" and f["lat"] is not None]
+    ins = sorted((f for f in all_flows if f["direction"] == "in" and f["lat"] is not None),
+                 key=lambda f: (f["id"], f["material"] or "", f["label"] or ""))
     if not outs or not ins:
         return pd.DataFrame(columns=SUBSTITUTION_COLUMNS)
     from scipy.spatial import cKDTree
 
     compat = compatibilities()
-    targets: dict[str, list[str]] = defaultdict(list)  # output category -> input categories it may feed
-    for (src, dst) in compat:
-        targets[src].append(dst)
-    ins_by_cat: dict[str, list[int]] = defaultdict(list)
-    for i, f in enumerate(ins):
-        ins_by_cat[f["category"]].append(i)
+    in_org, in_mat, in_unit, in_cat = (_column(ins, k) for k in ("id", "material", "unit", "category"))
+    in_qty = _column(ins, "quantity", float)
+    in_xyz = _unit_vectors(_column(ins, "lat", float), _column(ins, "lon", float))
     trees = {}
-    for cat, idx in ins_by_cat.items():
-        pts = _unit_vectors(np.array([ins[i]["lat"] for i in idx]), np.array([ins[i]["lon"] for i in idx]))
-        trees[cat] = (cKDTree(pts), idx)
-    chord = 2 * math.sin(radius_km / EARTH_KM / 2)  # straight-line radius on the unit sphere
-    rows = []
-    for o in outs:
-        here = _unit_vectors(np.array([o["lat"]]), np.array([o["lon"]]))[0]
-        candidates = []
-        for cat in {o["category"], *targets.get(o["category"], [])}:
-            if cat not in trees:
+    for cat in set(in_cat):
+        idx = np.flatnonzero(in_cat == cat)
+        trees[cat] = (cKDTree(in_xyz[idx]), idx)
+    chord = 2 * math.sin(radius_km / EARTH_KM / 2)  # the radius as a straight line on the unit sphere
+    frames = []
+    out_cat = _column(outs, "category")
+    for oc in sorted(set(out_cat)):
+        o_idx = np.flatnonzero(out_cat == oc)
+        group = [outs[i] for i in o_idx]
+        o_org, o_mat, o_unit = (_column(group, k) for k in ("id", "material", "unit"))
+        o_qty = _column(group, "quantity", float)
+        o_xyz = _unit_vectors(_column(group, "lat", float), _column(group, "lon", float))
+        scores, dists, cands, kinds = [], [], [], []
+        for tc in sorted({oc} | {dst for (src, dst) in compat if src == oc}):
+            if tc not in trees:
                 continue
-            tree, idx = trees[cat]
-            for j in tree.query_ball_point(here, chord):
-                i = ins[idx[j]]
-                if i["id"] == o["id"]:
-                    continue
-                if i["material"] == o["material"]:
-                    match, note = "same code", ""
-                elif cat == o["category"] and (o["category"], cat) not in compat:
-                    match, note = "same category", ""
-                else:
-                    match, note = "compatible", compat.get((o["category"], cat), "")
-                dist = haversine_km(o["lat"], o["lon"], i["lat"], i["lon"])
-                if dist > radius_km:
-                    continue
-                qo, qi = o["quantity"], i["quantity"]
-                qmatch = (min(qo, qi) / max(qo, qi) if qo and qi and o["unit"] == i["unit"] and max(qo, qi) > 0
-                          else 0.5)
-                score = MATCH_WEIGHT[match] * (0.5 + 0.5 * qmatch) * (1 - 0.5 * dist / radius_km)
-                candidates.append((score, dist, qmatch, match, note, i))
-        candidates.sort(key=lambda c: (-c[0], c[1], c[5]["id"]))
-        for rank, (score, dist, qmatch, match, note, i) in enumerate(candidates[:top], 1):
-            rows.append({
-                "output_org": o["id"], "output_name": o["name"], "output_material": o["label"],
-                "output_quantity": o["quantity"], "input_org": i["id"], "input_name": i["name"],
-                "input_material": i["label"], "input_quantity": i["quantity"],
-                "unit": o["unit"] if o["unit"] == i["unit"] else f"{o['unit']} / {i['unit']}",
-                "match": match, "note": note, "distance_km": round(dist, 1), "quantity_match": round(qmatch, 2),
-                "score": round(score, 3), "rank": rank,
-            })
-    df = pd.DataFrame(rows, columns=SUBSTITUTION_COLUMNS)
-    return df.sort_values(["score", "distance_km"], ascending=[False, True], ignore_index=True)
+            tree, idx = trees[tc]
+            k = min(NEAREST, len(idx))
+            d, j = tree.query(o_xyz, k=k, distance_upper_bound=chord)
+            d, j = d.reshape(len(group), k), j.reshape(len(group), k)
+            found = j < len(idx)
+            cand = np.where(found, idx[np.minimum(j, len(idx) - 1)], 0)
+            km = 2 * EARTH_KM * np.arcsin(np.minimum(np.where(found, d, 0) / 2, 1.0))
+            same_code = in_mat[cand] == o_mat[:, None]
+            if tc == oc and (oc, tc) not in compat:
+                kind = np.where(same_code, 0, 1)          # same code / same category
+            else:
+                kind = np.where(same_code, 0, 2)          # same code / compatible
+            qo, qi = o_qty[:, None], in_qty[cand]
+            comparable = (o_unit[:, None] == in_unit[cand]) & (qo > 0) & (qi > 0)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                qmatch = np.where(comparable, np.minimum(qo, qi) / np.maximum(qo, qi), 0.5)
+            weight = np.array([MATCH_WEIGHT[m] for m in MATCH_KINDS])[kind]
+            score = weight * (0.5 + 0.5 * qmatch) * (1 - 0.5 * km / radius_km)
+            valid = found & (in_org[cand] != o_org[:, None]) & (km <= radius_km)
+            scores.append(np.where(valid, score, -1.0))
+            dists.append(km)
+            cands.append(cand)
+            kinds.append(kind)
+        if not scores:
+            continue
+        score, km, cand, kind = (np.concatenate(a, axis=1) for a in (scores, dists, cands, kinds))
+        order = np.lexsort((cand, km, -score), axis=1)[:, :top]
+        rows_ = np.arange(len(group))[:, None]
+        score, km, cand, kind = score[rows_, order], km[rows_, order], cand[rows_, order], kind[rows_, order]
+        keep = score >= 0
+        r, c = np.nonzero(keep)
+        o_rows = [group[i] for i in r]
+        i_rows = [ins[j] for j in cand[r, c]]
+        match = [MATCH_KINDS[m] for m in kind[r, c]]
+        frames.append(pd.DataFrame({
+            "output_org": [o["id"] for o in o_rows], "output_name": [o["name"] for o in o_rows],
+            "output_material": [o["label"] for o in o_rows], "output_quantity": [o["quantity"] for o in o_rows],
+            "input_org": [i["id"] for i in i_rows], "input_name": [i["name"] for i in i_rows],
+            "input_material": [i["label"] for i in i_rows], "input_quantity": [i["quantity"] for i in i_rows],
+            "unit": [o["unit"] if o["unit"] == i["unit"] else f"{o['unit']} / {i['unit']}"
+                     for o, i in zip(o_rows, i_rows, strict=True)],
+            "match": match,
+            "note": [compat.get((o["category"], i["category"]), "") if m == "compatible" else ""
+                     for o, i, m in zip(o_rows, i_rows, match, strict=True)],
+            "distance_km": np.round(km[r, c], 1),
+            "quantity_match": np.round(_qmatch(o_rows, i_rows), 2),
+            "score": np.round(score[r, c], 3), "rank": c + 1,
+        }, columns=SUBSTITUTION_COLUMNS))
+    if not frames:
+        return pd.DataFrame(columns=SUBSTITUTION_COLUMNS)
+    df = pd.concat(frames, ignore_index=True)
+    return df.sort_values(["score", "distance_km", "output_org", "input_org"], ascending=[False, True, True, True],
+                          ignore_index=True)
+
+
+def _qmatch(outs: list[dict], ins: list[dict]) -> list[float]:
+    return [min(o["quantity"], i["quantity"]) / max(o["quantity"], i["quantity"])
+            if o["quantity"] and i["quantity"] and o["unit"] == i["unit"] else 0.5
+            for o, i in zip(outs, ins, strict=True)]

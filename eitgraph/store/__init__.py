@@ -20,9 +20,13 @@ from ..config import StoreConfig
 from ..errors import QueryError, StoreError
 from . import embedded
 
+_PRIMITIVE = (str, int, float, bool, type(None))
+
 
 def plain(value: Any) -> Any:
     """Turn driver values into plain Python values (dates, dicts, lists)."""
+    if type(value) in _PRIMITIVE:  # the common case, first: big extractions are millions of values
+        return value
     if isinstance(value, (neo4j.time.Date, neo4j.time.DateTime, neo4j.time.Time)):
         return value.to_native()
     if isinstance(value, neo4j.graph.Node):
