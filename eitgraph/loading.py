@@ -105,7 +105,8 @@ class Loader:
         sha = file_sha256(path)
         opts_json = json.dumps(opts, sort_keys=True, ensure_ascii=False, default=str)
 
-        if not dry_run and not force and self._unchanged(dataset_id, kind, sha, opts_json):
+        previous = self._previous(dataset_id)
+        if not dry_run and not force and previous and previous[:3] == (sha, kind, opts_json):
             return LoadReport(dataset_id, kind, path.name, 0, unchanged=True)
 
         batch, nrows = self.prepare(spec, path, opts, sheet, encoding, delimiter)
@@ -114,8 +115,17 @@ class Loader:
             meta = {"id": dataset_id, "kind": kind, "file": path.name, "path": str(path.resolve()),
                     "sha256": sha, "rows": nrows, "options": opts_json,
                     "counts": json.dumps(batch.counts(), sort_keys=True)}
+            # Only the labels and types this dataset writes now or wrote before need releasing and
+            # cleaning up; an old Dataset node without counts means all of them.
+            if previous is None:
+                before = set()
+            elif previous[3]:
+                before = set(json.loads(previous[3]))
+            else:
+                before = set(self.model.nodes) | set(self.model.relationships)
+            touched = set(batch.counts()) | before
             report.deleted = self.store.transaction(
-                lambda tx: self._write(tx, dataset_id, batch, meta, progress, max_delete_ratio, force),
+                lambda tx: self._write(tx, dataset_id, batch, meta, touched, progress, max_delete_ratio, force),
                 what=f"loading {path.name}",
             )
         report.seconds = time.monotonic() - started
@@ -159,11 +169,12 @@ class Loader:
                 problems.add(f"{label} {key!r} is not in the graph (load it first)", keys[key])
 
     # -- write (one transaction) ---------------------------------------------
-    def _unchanged(self, dataset_id: str, kind: str, sha: str, opts_json: str) -> bool:
+    def _previous(self, dataset_id: str) -> tuple | None:
+        """(sha256, kind, options, counts) of the last load of this dataset, if any."""
         rows = self.store.records(
-            "MATCH (d:Dataset {id: $id}) RETURN d.sha256 AS sha, d.kind AS kind, d.options AS options",
-            {"id": dataset_id})
-        return bool(rows) and rows[0] == {"sha": sha, "kind": kind, "options": opts_json}
+            "MATCH (d:Dataset {id: $id}) RETURN d.sha256 AS sha, d.kind AS kind, d.options AS options, "
+            "d.counts AS counts", {"id": dataset_id})
+        return tuple(rows[0].values()) if rows else None
 
     def _run_batches(self, tx, cypher: str, rows: list, params: dict, tick) -> None:
         for i in range(0, len(rows), self.batch_size):
@@ -171,8 +182,8 @@ class Loader:
             tx.run(cypher, rows=chunk, **params).consume()
             tick(len(chunk))
 
-    def _write(self, tx, dataset_id: str, batch: GraphBatch, meta: dict, progress: Progress | None,
-               max_delete_ratio: float, force: bool) -> dict[str, int]:
+    def _write(self, tx, dataset_id: str, batch: GraphBatch, meta: dict, touched: set[str],
+               progress: Progress | None, max_delete_ratio: float, force: bool) -> dict[str, int]:
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         params = {"source": dataset_id, "loaded_at": now}
         total, done = batch.size(), 0
@@ -183,8 +194,8 @@ class Loader:
             if progress:
                 progress(done, total)
 
-        labels = list(self.model.nodes)
-        rel_types = list(self.model.relationships)
+        labels = [lb for lb in self.model.nodes if lb in touched]
+        rel_types = [rt for rt in self.model.relationships if rt in touched]
         owned_before = sum(tx.run(self.qb.count_owned_nodes(lb), source=dataset_id).single()["n"]
                            for lb in labels if lb != "Dataset")
         for lb in labels:
