@@ -82,6 +82,16 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def sidecar_path(file: str | Path) -> Path | None:
+    """The YAML of metadata kept beside a data file (``plan.xlsx.yaml`` or ``plan.yaml``), if any."""
+    path = Path(file)
+    for candidate in (path.with_name(path.name + ".yaml"), path.with_suffix(".yaml"),
+                      path.with_name(path.name + ".yml"), path.with_suffix(".yml")):
+        if candidate != path and candidate.exists():
+            return candidate
+    return None
+
+
 class Loader:
     """Loads files of any declared source kind into a store."""
 
@@ -103,6 +113,9 @@ class Loader:
         if not path.exists():
             raise EitgraphError(f"{path}: file not found")
         sha = file_sha256(path)
+        side = sidecar_path(path)
+        if side:  # metadata kept beside the file is part of the dataset
+            sha += ":" + file_sha256(side)
         opts_json = json.dumps(opts, sort_keys=True, ensure_ascii=False, default=str)
 
         previous = self._previous(dataset_id)

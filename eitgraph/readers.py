@@ -10,11 +10,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError, Location
+
+# Every Territoires en Transitions workbook carries data validations openpyxl cannot read and
+# warns about while reading; they do not matter for loading.
+warnings.filterwarnings("ignore", message="Data Validation extension", category=UserWarning)
 
 ENCODINGS = ("utf-8-sig", "cp1252")
 DELIMITERS = (";", ",", "\t")

@@ -10,7 +10,7 @@ def demo_kb(new_kb):
     kb = new_kb()
     reports = kb.load_manifest(eitgraph.example_manifest())
     assert [r.kind for r in reports] == ["territory", "materials", "groupings", "stakeholders", "diagnostics",
-                                        "synergies"]
+                                        "synergies", "referentiel", *["plans"] * 7]
     return kb
 
 
@@ -111,3 +111,13 @@ def test_example_synergy_leads(demo_kb):
     assert len(df) == 27
     assert df["theme"].nunique() >= 7
     assert set(df["status"]) <= {"idea", "study", "implemented", "abandoned"}
+
+
+def test_example_plans_share_actions_and_consolidate_budgets(demo_kb):
+    overlaps = demo_kb.query("plan-action-overlaps")
+    assert len(overlaps) > 0
+    shared = demo_kb.cypher("MATCH (a:Action)-[:IN_PLAN]->(p:Plan) WITH a, count(p) AS plans WHERE plans > 1 "
+                            "RETURN a.id AS id, plans")
+    assert len(shared) >= 2
+    budgets = demo_kb.query("consolidated-budgets")
+    assert (budgets["double_counting_avoided"] >= 0).all() and budgets["double_counting_avoided"].max() > 0
