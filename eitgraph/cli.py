@@ -20,6 +20,7 @@ from .config import StoreConfig
 from .errors import EitgraphError
 from .kb import KnowledgeBase, example_manifest
 from .mapping import LoaderSpec, available_kinds
+from .maps.command import map_command
 from .output import FORMATS, render, write
 from .schema import load_model
 from .templates import write_template
@@ -322,6 +323,9 @@ def template(kind, out, lang):
     """
     write_template(kind, out, lang)
     click.echo(f"Wrote {out}: fill the first sheet, then 'eitgraph load {kind} {out}'.")
+
+
+cli.add_command(map_command)
 
 
 def main() -> None:

@@ -127,6 +127,17 @@ class KnowledgeBase:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    # -- maps -----------------------------------------------------------------------
+    def map(self, view: str = "ecosystem", out: str | Path | None = None, **options) -> str | Path:
+        """An interactive, self-contained HTML map of a view (see :func:`eitgraph.maps.build_map` for the
+        views and options: territory, category, lang, anonymize, geo, max_nodes…); returns the HTML, or
+        writes it to ``out`` and returns that path."""
+        from .maps import build_map, write_map
+
+        if out is not None:
+            return write_map(self, view, out=out, **options)
+        return build_map(self, view, **options)
+
 
 def _manifest_file(manifest: Path, name: str) -> Path:
     """Files are relative to the manifest; ``reference:NAME`` is a shipped reference file."""
