@@ -110,7 +110,7 @@ def assert_clean(result):
 VIEWS = [("ecosystem", {}), ("ecosystem", {"geo": True}), ("loops", {}), ("synergies", {}),
          ("material", {"category": "wood"}), ("material:paper-cardboard", {"geo": True}),
          ("ecosystem", {"territory": "200036465"}), ("loops", {"territory": "PETR-THUR-DOLLER", "lang": "en"}),
-         ("synergies", {"anonymize": True, "geo": True})]
+         ("synergies", {"anonymize": True, "geo": True}), ("plans", {}), ("plans", {"category": "organic"})]
 
 
 @pytest.mark.parametrize(("view", "options"), VIEWS, ids=[f"{v}-{'-'.join(map(str, o.values())) or 'default'}"
@@ -251,8 +251,6 @@ def test_page_is_self_contained(demo_kb):
 
 
 def test_errors_name_the_problem(demo_kb):
-    with pytest.raises(QueryError, match="plans"):
-        build_map(demo_kb, "plans")
     with pytest.raises(QueryError, match="unknown map view"):
         build_map(demo_kb, "hairball")
     with pytest.raises(QueryError, match="needs a category"):
@@ -282,8 +280,22 @@ def test_kb_map_and_cli_write_html_and_png(demo_kb, store_dir, tmp_path):
         head = png.read_bytes()[:24]
         assert head[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", head[16:24]) == (1920, 1080)
     bad = CliRunner().invoke(cli, ["--data-dir", str(store_dir), "--database", demo_kb.config.database, "map",
-                                   "--view", "plans", "--out", str(tmp_path / "p.html")])
-    assert bad.exit_code == 1 and "plans" in bad.output
+                                   "--view", "hairball", "--out", str(tmp_path / "p.html")])
+    assert bad.exit_code == 1 and "unknown map view 'hairball'" in bad.output and "Traceback" not in bad.output
+
+
+def test_plans_view_highlights_shared_actions(demo_kb):
+    g = map_graph(demo_kb, "plans", None, None)
+    shared = demo_kb.cypher("MATCH (a:Action)-[:IN_PLAN]->(p:Plan) WITH a, count(p) AS n WHERE n > 1 "
+                            "RETURN a.id AS id")
+    highlighted = {n.id.removeprefix("action:") for n in g.nodes.values() if n.kind == "action_shared"}
+    assert highlighted == set(shared["id"]) and highlighted
+    plans = {n.id for n in g.nodes.values() if n.role == "plan"}
+    assert len(plans) == 7
+    in_plan = [e for e in g.edges if e.role == "in_plan"]
+    assert len(in_plan) == demo_kb.cypher("MATCH (:Action)-[r:IN_PLAN]->(:Plan) RETURN count(r) AS n")["n"][0]
+    leads = {(e.source, e.target) for e in g.edges if e.role == "lead"}
+    assert len(leads) == demo_kb.cypher("MATCH (:Organisation)-[r:LEADS]->(:Action) RETURN count(r) AS n")["n"][0]
 
 
 @needs_browser

@@ -22,7 +22,7 @@ from .anonymize import alias_table
 from .anonymize import anonymize as anonymize_graph
 from .render import build_page, long_date
 from .style import LANGS, number, style_text_check
-from .views import PENDING, VIEWS, extract, register_view
+from .views import VIEWS, extract, register_view
 
 __all__ = ["VIEWS", "build_map", "map_graph", "register_view", "write_map"]
 
@@ -99,4 +99,4 @@ def write_map(kb, view: str = "ecosystem", *, out: str | Path, **options) -> Pat
     return out
 
 
-__all__ += ["PENDING", "sources"]
+__all__ += ["sources"]

@@ -8,12 +8,12 @@ from pathlib import Path
 import click
 
 from .aggregate import LEVELS
-from .views import PENDING, VIEWS
+from .views import VIEWS
 
 
 @click.command("map")
 @click.option("--view", default="ecosystem", show_default=True, metavar="VIEW",
-              help=f"{', '.join([*VIEWS, *PENDING])}, or material:CATEGORY.")
+              help=f"{', '.join(VIEWS)}, or material:CATEGORY.")
 @click.option("--territory", metavar="CODE", help="Only what lies in this territory (INSEE, EPCI SIREN, PETR-…).")
 @click.option("--category", metavar="CAT", help="Material category (code or French/English name).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="HTML file [default: carte-VIEW.html].")

@@ -89,6 +89,16 @@ def node_facts(n: MapNode, lang: str, loop_names: dict[int, str]) -> list[list[s
         desc = a.get("description")
         add("description", desc if not desc or len(desc) < 320 else desc[:317] + "…")
         return f
+    if n.role == "plan":
+        add("plan_type", a.get("type"))
+        return f
+    if n.role == "action":
+        add("kind", style.kind_label(n.kind, lang))
+        add("status", a.get("status"))
+        add("budget", style.quantity(a["budget"], "€ HT", lang) if a.get("budget") else None)
+        add("plans", a.get("plans"))
+        add("category", ", ".join(style.category_label(c, lang) for c in sorted(n.categories)) or None)
+        return f
     if n.role == "aggregate":
         add("members", n.members)
         kinds = a.get("kinds") or {}
@@ -261,7 +271,7 @@ def build_page(g: MapGraph, *, lang: str = "fr", geo: bool = False, color_by: st
             title = n.attrs.get("title") or ""
             label = wrap(f"{n.label} · {title}", 20, 2)
             options["name"] = f"{n.label} · {title}"
-        shape = "diamond" if n.role == "synergy" else "dot"
+        shape = {"synergy": "diamond", "plan": "square", "action": "triangle"}.get(n.role, "dot")
         net.add_node(page_id[nid], label=label, shape=shape, **options)
 
     parallel: Counter = Counter()

@@ -80,7 +80,7 @@ TEXTS = {
         "fact.exchanges": "Échanges regroupés", "fact.role": "Rôle", "fact.from": "De", "fact.to": "Vers",
         "fact.id": "Identifiant",
         "loop_label": "Boucle {n} ({length} acteurs) : {names}",
-        "plans_pending": "la vue « plans » arrive avec le modèle des plans et actions (issue en cours)",
+        "fact.budget": "Budget prévisionnel", "fact.plans": "Nombre de plans", "fact.plan_type": "Type de plan",
     },
     "en": {
         "title.ecosystem": "EIT ecosystem: actors and exchanges",
@@ -141,7 +141,7 @@ TEXTS = {
         "fact.exchanges": "Exchanges grouped", "fact.role": "Role", "fact.from": "From", "fact.to": "To",
         "fact.id": "Identifier",
         "loop_label": "Loop {n} ({length} actors): {names}",
-        "plans_pending": "the 'plans' view comes with the plans and actions model (issue in progress)",
+        "fact.budget": "Planned budget", "fact.plans": "Number of plans", "fact.plan_type": "Plan type",
     },
 }
 
@@ -151,7 +151,8 @@ SYNERGY_STATUS = {"idea": ("idée", "idea", "#f2c14e"), "study": ("étude", "stu
 SYNERGY_TYPE = {"substitution": ("substitution", "substitution"), "mutualisation": ("mutualisation", "pooling"),
                 "sharing": ("partage", "sharing")}
 ROLES = {"supplier": ("fournisseur", "supplier"), "receiver": ("receveur", "receiver"),
-         "lead": ("porteur", "lead"), "partner": ("partenaire", "partner")}
+         "lead": ("porteur", "lead"), "partner": ("partenaire", "partner"), "funder": ("financeur", "funder"),
+         "in_plan": ("action du plan", "action of the plan")}
 UNITS_EN = {"t/an": "t/yr", "m3/an": "m³/yr", "MWh/an": "MWh/yr", "unités/an": "units/yr"}
 UNITS_FR = {"m3/an": "m³/an"}
 
@@ -161,6 +162,7 @@ KIND_COLOURS = {
     "state_service": "#7f7f7f", "consultancy": "#e69f00", "waste_operator": "#d55e00", "funder": "#8c6d31",
     "network": "#6a3d9a", "education": "#b8860b", "synergy": "#f28c28", "commune": "#3b6ea8",
     "epci": "#2d4f7c", "category": "#555555", "other": "#999999",
+    "plan": "#1b2a49", "action": "#66a61e", "action_shared": "#e7298a",
 }
 CATEGORY_COLOURS = {
     "textile": "#e377c2", "wood": "#8c564b", "paper-cardboard": "#c7a26b", "plastics": "#d62728",
@@ -195,7 +197,8 @@ def kind_label(kind: str, lang: str) -> str:
         return getattr(KINDS[kind], lang)
     extra = {"synergy": ("Piste de synergie", "Synergy lead"), "commune": ("Commune", "Commune"),
              "epci": ("EPCI", "EPCI"), "category": ("Catégorie de matière", "Material category"),
-             "other": ("Autre", "Other")}
+             "other": ("Autre", "Other"), "plan": ("Plan", "Plan"), "action": ("Action", "Action"),
+             "action_shared": ("Action commune à plusieurs plans", "Action shared by several plans")}
     fr, en = extra.get(kind, (kind, kind))
     return fr if lang == "fr" else en
 

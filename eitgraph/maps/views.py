@@ -1,10 +1,6 @@
 """Data extraction, one function per view: each returns a :class:`MapGraph` (no styling, no language).
 
-Views are registered in :data:`VIEWS`; :func:`register_view` adds one. The ``plans`` view (plans →
-actions → stakeholders, shared actions highlighted) needs the Plan/Action model of the plans issue,
-still in progress: it will be a ``plans(kb, territory, category) -> MapGraph`` function registered
-here with ``register_view("plans", plans)``; nodes with ``role="plan"`` / ``role="action"`` and the
-kinds ``plan`` / ``action`` are already understood by the styling and the page.
+Views are registered in :data:`VIEWS`; :func:`register_view` adds one.
 """
 
 from __future__ import annotations
@@ -32,13 +28,11 @@ PARTIES = "MATCH (o:Organisation)-[p:PARTY_TO]->(s:Synergy) RETURN s.id AS syner
 
 ViewFunction = Callable[..., MapGraph]
 VIEWS: dict[str, ViewFunction] = {}
-PENDING = {"plans": "plans_pending"}  # views announced but not built yet → message key in style.TEXTS
 
 
 def register_view(name: str, function: ViewFunction) -> None:
     """Add (or replace) a view: ``function(kb, territory=None, category=None) -> MapGraph``."""
     VIEWS[name] = function
-    PENDING.pop(name, None)
 
 
 def organisation_nodes(kb, ids: set[str] | None = None) -> dict[str, MapNode]:
@@ -179,20 +173,60 @@ def synergies(kb, territory: str | None = None, category: str | None = None) -> 
     return g
 
 
+PLANS = "MATCH (p:Plan) RETURN p.id AS id, p.name AS name, p.type AS type ORDER BY p.id"
+ACTIONS = ("MATCH (a:Action)-[:IN_PLAN]->(p:Plan) "
+           "OPTIONAL MATCH (a)-[:TARGETS]->(c:MaterialCategory) "
+           "RETURN a.id AS id, a.title AS title, a.status AS status, a.budget_total AS budget, "
+           "collect(DISTINCT p.id) AS plans, collect(DISTINCT c.code) AS categories")
+STAKEHOLDERS = ("MATCH (o:Organisation)-[r:LEADS|PARTNER_OF]->(a:Action) "
+                "RETURN o.id AS org, a.id AS action, CASE type(r) WHEN 'LEADS' THEN 'lead' ELSE 'partner' END AS role "
+                "UNION ALL MATCH (a:Action)-[:FUNDED_BY]->(o:Organisation) "
+                "RETURN DISTINCT o.id AS org, a.id AS action, 'funder' AS role")
+
+
+def plans(kb, territory: str | None = None, category: str | None = None) -> MapGraph:
+    """Plans → actions → the organisations that lead, partner or fund them; an action in several plans
+    is highlighted (its own colour, the number of its plans in its facts)."""
+    category = _check_category(category)
+    members = territory_members(kb, territory)
+    g = MapGraph(view="plans", territory=territory_of(kb, territory), category=category)
+    actions = [a for a in kb.store.records(ACTIONS) if not category or category in a["categories"]]
+    in_plans = {p for a in actions for p in a["plans"]}
+    for p in kb.store.records(PLANS):
+        if p["id"] in in_plans:
+            g.add_node(MapNode(id=f"plan:{p['id']}", label=p["name"] or p["id"], kind="plan", role="plan",
+                               attrs={"type": p["type"]}, filters={"kind": "plan"}))
+    for a in actions:
+        kind = "action_shared" if len(a["plans"]) > 1 else "action"
+        aid = f"action:{a['id']}"
+        g.add_node(MapNode(id=aid, label=a["title"] or a["id"], kind=kind, role="action",
+                           categories=set(a["categories"]),
+                           attrs={"status": a["status"], "budget": a["budget"], "plans": len(a["plans"])},
+                           filters={"kind": kind, "category": sorted(a["categories"])}))
+        for p in a["plans"]:
+            g.add_edge(MapEdge(f"plan:{p}", aid, role="in_plan", label="in_plan"))
+    wanted = {f"action:{a['id']}" for a in actions}
+    links = [r for r in kb.store.records(STAKEHOLDERS) if f"action:{r['action']}" in wanted
+             and (members is None or r["org"] in members)]
+    orgs = organisation_nodes(kb, {r["org"] for r in links})
+    for r in links:
+        g.add_node(orgs[r["org"]])
+        g.add_edge(MapEdge(r["org"], f"action:{r['action']}", role=r["role"], label=r["role"]))
+    g.total_organisations = sum(1 for n in g.nodes.values() if n.role == "organisation")
+    return g
+
+
 register_view("ecosystem", ecosystem)
 register_view("material", material)
 register_view("loops", loops)
 register_view("synergies", synergies)
-PENDING["plans"] = "plans_pending"
+register_view("plans", plans)
 
 
 def extract(kb, view: str, territory: str | None = None, category: str | None = None) -> MapGraph:
     """Run a view by name; ``material:CODE`` is the material view of one category."""
     if view.startswith("material:"):
         view, category = "material", view.split(":", 1)[1]
-    if view in PENDING:
-        from .style import text
-        raise QueryError(text("en", PENDING[view]))
     if view not in VIEWS:
         raise QueryError(f"unknown map view {view!r}; views: {', '.join(sorted(VIEWS))} (and material:CATEGORY)")
     return VIEWS[view](kb, territory=territory, category=category)
