@@ -95,7 +95,7 @@ def sidecar_path(file: str | Path) -> Path | None:
 class Loader:
     """Loads files of any declared source kind into a store."""
 
-    def __init__(self, store, model: Model | None = None, batch_size: int = 2000):
+    def __init__(self, store, model: Model | None = None, batch_size: int = 5000):
         self.store = store
         self.model = model or load_model()
         self.qb = QueryBuilder(self.model)

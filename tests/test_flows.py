@@ -244,3 +244,18 @@ def test_blank_template_round_trip(flows_kb, tmp_path):
     assert report.written == {"IN_CATEGORY": 1, "Material": 1, "OUTPUTS": 1}
     df = flows_kb.cypher("MATCH (:Organisation {id: 'zeta'})-[f:OUTPUTS]->(m) RETURN m.code AS code, f.quantity AS q")
     assert df.to_dict("records") == [{"code": "minerals:cendres", "q": 7.0}]
+
+
+def test_an_exchange_written_by_two_datasets_survives_the_reload_of_one(flows_kb, tmp_path):
+    row = "zeta;sortant;cendres de chaudière;10 01 01;;5;t;an;;epsilon;existant;\n"
+    first = write(tmp_path, "d1.csv", HEADER + row)
+    flows_kb.load("diagnostics", first, dataset_id="diag:one")
+    flows_kb.load("diagnostics", write(tmp_path, "d2.csv", HEADER + row), dataset_id="diag:two")
+    query = ("MATCH (:Organisation {id: 'zeta'})-[x:SUPPLIES {material: '10 01 01'}]->(:Organisation {id: 'epsilon'}) "
+             "RETURN x.sources AS sources, x.source AS source")
+    assert flows_kb.cypher(query).to_dict("records") == [{"sources": ["diag:one", "diag:two"], "source": "diag:two"}]
+    other = "zeta;sortant;mâchefers;19 01 12;;2;t;an;;;;\n"
+    flows_kb.load("diagnostics", write(tmp_path, "d1.csv", HEADER + other), dataset_id="diag:one")
+    assert flows_kb.cypher(query).to_dict("records") == [{"sources": ["diag:two"], "source": "diag:two"}]
+    flows_kb.load("diagnostics", write(tmp_path, "d2.csv", HEADER + other), dataset_id="diag:two")
+    assert flows_kb.cypher(query).empty
