@@ -99,7 +99,8 @@ def substitution_candidates(kb, radius_km: float = 30.0, top: int = 10, territor
     from scipy.spatial import cKDTree
 
     compat = compatibilities()
-    in_org, in_mat, in_unit, in_cat = (_column(ins, k) for k in ("id", "material", "unit", "category"))
+    in_org, in_mat, in_unit, in_cat, in_name, in_label = (
+        _column(ins, k) for k in ("id", "material", "unit", "category", "name", "label"))
     in_qty = _column(ins, "quantity", float)
     in_xyz = _unit_vectors(_column(ins, "lat", float), _column(ins, "lon", float))
     trees = {}
@@ -112,10 +113,10 @@ def substitution_candidates(kb, radius_km: float = 30.0, top: int = 10, territor
     for oc in sorted(set(out_cat)):
         o_idx = np.flatnonzero(out_cat == oc)
         group = [outs[i] for i in o_idx]
-        o_org, o_mat, o_unit = (_column(group, k) for k in ("id", "material", "unit"))
+        o_org, o_mat, o_unit, o_name, o_label = (_column(group, k) for k in ("id", "material", "unit", "name", "label"))
         o_qty = _column(group, "quantity", float)
         o_xyz = _unit_vectors(_column(group, "lat", float), _column(group, "lon", float))
-        scores, dists, cands, kinds = [], [], [], []
+        scores, dists, cands, kinds, qms, notes = [], [], [], [], [], []
         for tc in sorted({oc} | {dst for (src, dst) in compat if src == oc}):
             if tc not in trees:
                 continue
@@ -142,29 +143,28 @@ def substitution_candidates(kb, radius_km: float = 30.0, top: int = 10, territor
             dists.append(km)
             cands.append(cand)
             kinds.append(kind)
+            qms.append(qmatch)
+            notes.append(np.where(kind == 2, compat.get((oc, tc), ""), ""))
         if not scores:
             continue
-        score, km, cand, kind = (np.concatenate(a, axis=1) for a in (scores, dists, cands, kinds))
+        score, km, cand, kind, qm, note = (np.concatenate(a, axis=1)
+                                           for a in (scores, dists, cands, kinds, qms, notes))
         order = np.lexsort((cand, km, -score), axis=1)[:, :top]
         rows_ = np.arange(len(group))[:, None]
-        score, km, cand, kind = score[rows_, order], km[rows_, order], cand[rows_, order], kind[rows_, order]
-        keep = score >= 0
-        r, c = np.nonzero(keep)
-        o_rows = [group[i] for i in r]
-        i_rows = [ins[j] for j in cand[r, c]]
-        match = [MATCH_KINDS[m] for m in kind[r, c]]
+        score, km, cand, kind, qm, note = (a[rows_, order] for a in (score, km, cand, kind, qm, note))
+        r, c = np.nonzero(score >= 0)
+        j = cand[r, c]
+        # Columns by fancy indexing: millions of rows at regional scale, no Python loop per row.
+        unit = o_unit[r]
+        differ = unit != in_unit[j]
+        unit[differ] = _pair(unit[differ], in_unit[j][differ])
         frames.append(pd.DataFrame({
-            "output_org": [o["id"] for o in o_rows], "output_name": [o["name"] for o in o_rows],
-            "output_material": [o["label"] for o in o_rows], "output_quantity": [o["quantity"] for o in o_rows],
-            "input_org": [i["id"] for i in i_rows], "input_name": [i["name"] for i in i_rows],
-            "input_material": [i["label"] for i in i_rows], "input_quantity": [i["quantity"] for i in i_rows],
-            "unit": [o["unit"] if o["unit"] == i["unit"] else f"{o['unit']} / {i['unit']}"
-                     for o, i in zip(o_rows, i_rows, strict=True)],
-            "match": match,
-            "note": [compat.get((o["category"], i["category"]), "") if m == "compatible" else ""
-                     for o, i, m in zip(o_rows, i_rows, match, strict=True)],
-            "distance_km": np.round(km[r, c], 1),
-            "quantity_match": np.round(_qmatch(o_rows, i_rows), 2),
+            "output_org": o_org[r], "output_name": o_name[r], "output_material": o_label[r],
+            "output_quantity": o_qty[r], "input_org": in_org[j], "input_name": in_name[j],
+            "input_material": in_label[j], "input_quantity": in_qty[j],
+            "unit": unit,
+            "match": np.array(MATCH_KINDS, dtype=object)[kind[r, c]], "note": note[r, c],
+            "distance_km": np.round(km[r, c], 1), "quantity_match": np.round(qm[r, c], 2),
             "score": np.round(score[r, c], 3), "rank": c + 1,
         }, columns=SUBSTITUTION_COLUMNS))
     if not frames:
@@ -174,7 +174,8 @@ def substitution_candidates(kb, radius_km: float = 30.0, top: int = 10, territor
                           ignore_index=True)
 
 
-def _qmatch(outs: list[dict], ins: list[dict]) -> list[float]:
-    return [min(o["quantity"], i["quantity"]) / max(o["quantity"], i["quantity"])
-            if o["quantity"] and i["quantity"] and o["unit"] == i["unit"] else 0.5
-            for o, i in zip(outs, ins, strict=True)]
+def _pair(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Element-wise « a / b » of two unit columns (None shown as an empty unit)."""
+    out = np.empty(len(a), dtype=object)
+    out[:] = [f"{x or ''} / {y or ''}" for x, y in zip(a, b, strict=True)]
+    return out
