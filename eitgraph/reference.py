@@ -32,10 +32,6 @@ def naf_label(code: str) -> str | None:
     return _naf_labels().get(code.replace(".", "").upper())
 
 
-def naf_exists(code: str) -> bool:
-    return naf_label(code) is not None
-
-
 def naf_section(code: str) -> str | None:
     try:
         division = int(code[:2])

@@ -5,8 +5,6 @@
 'id'
 >>> "Company" in model.nodes["Organisation"].sublabels
 True
->>> model.label_owner("Commune")
-'Territory'
 """
 
 from __future__ import annotations
@@ -55,15 +53,6 @@ class RelType:
 class Model:
     nodes: dict[str, NodeType]
     relationships: dict[str, RelType]
-
-    def label_owner(self, label: str) -> str:
-        """The key label (the one with the constraint) a label or sub-label belongs to."""
-        if label in self.nodes:
-            return label
-        for node in self.nodes.values():
-            if label in node.sublabels:
-                return node.label
-        raise KeyError(f"label {label!r} is not in the graph model")
 
     def all_labels(self) -> list[str]:
         out = []

@@ -74,7 +74,6 @@ class _JvmStarter:
     """Starts the JVM once per process with logging sent to the data folder."""
 
     _lock = threading.Lock()
-    _started_for: Path | None = None
 
     @classmethod
     def ensure(cls, log_dir: Path, heap: str, quick: bool = False) -> None:
@@ -111,7 +110,6 @@ class _JvmStarter:
             # it boots; send them to the log too.
             with _stderr_to(log_dir / "jvm-start.log"):
                 start_jvm(heap_size=heap, jvm_args=args)
-            cls._started_for = log_dir
             # The JVM may take SIGINT over; give Ctrl-C back to Python so that it raises
             # KeyboardInterrupt, rolls back the open transaction and stops the server.
             if threading.current_thread() is threading.main_thread():
