@@ -107,3 +107,16 @@ def test_server_settings_come_from_options_then_environment():
     assert StoreConfig.resolve(uri="bolt://other:7687", env=env).uri == "bolt://other:7687"
     assert "p" not in StoreConfig.resolve(env=env).describe().split()
     assert StoreConfig.resolve(env={"EITGRAPH_DATA": "/tmp/x"}).data_dir.as_posix() == "/tmp/x"
+
+
+def test_query_runs_a_cypher_file_with_its_declared_parameters(run, tmp_path):
+    f = tmp_path / "population.cypher"
+    f.write_text("// name: population-epci\n// description: population of one EPCI\n// parameters:\n"
+                 "//   siren: {type: string, required: true, description: SIREN of the EPCI}\n"
+                 "MATCH (e:EPCI {code: $siren}) RETURN e.name AS epci, e.population AS population\n",
+                 encoding="utf-8")
+    ok = run("query", str(f), "-p", "siren=200036465", "--format", "json")
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.output) == [{"epci": "CC de Thann-Cernay", "population": 38341}]
+    missing = run("query", str(f))
+    assert missing.exit_code == 1 and "needs parameter 'siren'" in missing.output
