@@ -147,7 +147,8 @@ class Loader:
     # -- validate / transform (no writes) ------------------------------------
     def prepare(self, spec: LoaderSpec, path: Path, opts: dict, sheet=None, encoding=None,
                 delimiter=None) -> tuple[GraphBatch, int]:
-        table = read_table(path, sheet=sheet or spec.sheet, encoding=encoding, delimiter=delimiter,
+        reader = spec.reader_function() or read_table
+        table = reader(path, sheet=sheet or spec.sheet, encoding=encoding, delimiter=delimiter,
                            header_row=spec.header_row)
         problems = Problems()
         records: list[Record] = spec.records(table, problems)
@@ -231,10 +232,17 @@ class Loader:
 
         rel_groups: dict[tuple, list] = defaultdict(list)
         for r in batch.rels.values():
-            rel_groups[(r.type, r.from_label, r.to_label)].append({"from": r.from_key, "to": r.to_key,
-                                                                   "rkey": r.key, "props": r.props})
+            group = rel_groups[(r.type, r.from_label, r.to_label)]
+            group.append({"i": len(group), "from": r.from_key, "to": r.to_key, "rkey": r.key, "props": r.props})
         for (rtype, fl, tl), group in rel_groups.items():
-            self._run_batches(tx, self.qb.merge_rels(rtype, fl, tl), group, params, tick)
+            existing = set()
+            for i in range(0, len(group), self.batch_size):
+                found = tx.run(self.qb.existing_rels(rtype, fl, tl), rows=group[i:i + self.batch_size])
+                existing.update(r["i"] for r in found)
+            self._run_batches(tx, self.qb.create_rels(rtype, fl, tl),
+                              [g for g in group if g["i"] not in existing], params, tick)
+            self._run_batches(tx, self.qb.update_rels(rtype, fl, tl),
+                              [g for g in group if g["i"] in existing], params, tick)
 
         orphans = {lb: tx.run(self.qb.count_orphan_nodes(lb)).single()["n"] for lb in labels}
         orphans = {k: v for k, v in orphans.items() if v}

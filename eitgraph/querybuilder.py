@@ -62,18 +62,34 @@ class QueryBuilder:
                 f"SET {set_labels}n += r.props, " + _STAMP.format(v="n"))
 
     # -- relationships -------------------------------------------------------
-    def merge_rels(self, rtype: str, from_label: str, to_label: str) -> str:
+    def _rel_parts(self, rtype: str, from_label: str, to_label: str) -> tuple[str, str, str]:
         rel = self._rel(rtype)
         if from_label not in rel.sources or to_label not in rel.targets:
             raise ValueError(f"{rtype} does not go from {from_label} to {to_label} in the graph model")
-        fk, tk = self._node(from_label).key, self._node(to_label).key
         key = f" {{{rel.key}: r.rkey}}" if rel.key else ""
-        # The load released this dataset from every relationship first, so appending its id is enough;
-        # ON CREATE / ON MATCH is measured twice as fast in ArcadeDB as rebuilding the list for every row.
+        return self._node(from_label).key, self._node(to_label).key, key
+
+    # Relationships are written in two steps: find which already exist (cheap when few do), then
+    # CREATE the others and update those. Measured in ArcadeDB, a keyed MERGE that also maintains
+    # the provenance list runs at about half the speed of CREATE.
+    def existing_rels(self, rtype: str, from_label: str, to_label: str) -> str:
+        fk, tk, key = self._rel_parts(rtype, from_label, to_label)
+        return (f"UNWIND $rows AS r MATCH (a:{from_label} {{{fk}: r.from}}) "
+                f"MATCH (a)-[x:{rtype}{key}]->(b:{to_label}) WHERE b.{tk} = r.to RETURN DISTINCT r.i AS i")
+
+    def create_rels(self, rtype: str, from_label: str, to_label: str) -> str:
+        fk, tk, key = self._rel_parts(rtype, from_label, to_label)
         return (f"UNWIND $rows AS r MATCH (a:{from_label} {{{fk}: r.from}}) MATCH (b:{to_label} {{{tk}: r.to}}) "
-                f"MERGE (a)-[x:{rtype}{key}]->(b) ON CREATE SET x.sources = [$source] "
-                f"ON MATCH SET x.sources = coalesce(x.sources, []) + $source "
-                f"SET x += r.props, x.source = $source, x.loaded_at = $loaded_at RETURN count(x) AS n")
+                f"CREATE (a)-[x:{rtype}{key}]->(b) "
+                f"SET x += r.props, x.source = $source, x.sources = [$source], x.loaded_at = $loaded_at")
+
+    def update_rels(self, rtype: str, from_label: str, to_label: str) -> str:
+        # The load released this dataset from every relationship first, so appending its id is enough.
+        fk, tk, key = self._rel_parts(rtype, from_label, to_label)
+        return (f"UNWIND $rows AS r MATCH (a:{from_label} {{{fk}: r.from}}) "
+                f"MATCH (a)-[x:{rtype}{key}]->(b:{to_label}) WHERE b.{tk} = r.to "
+                f"SET x += r.props, x.source = $source, x.sources = coalesce(x.sources, []) + $source, "
+                f"x.loaded_at = $loaded_at")
 
     # -- cleanup -------------------------------------------------------------
     def count_owned_nodes(self, label: str) -> str:
