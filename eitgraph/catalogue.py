@@ -16,7 +16,6 @@ True
 
 from __future__ import annotations
 
-import importlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,8 +66,7 @@ class Query:
     python: str | None = None  # "module:function" computing the answer in Python; the Cypher stays the reference
 
     def python_function(self):
-        module, _, name = self.python.partition(":")
-        return getattr(importlib.import_module(module), name)
+        return resources.declared_function(self.python)
 
     def bind(self, given: dict | None) -> dict:
         """Check and complete parameters: undeclared or missing required ones are errors."""

@@ -22,6 +22,7 @@ from .kb import KnowledgeBase, example_manifest
 from .mapping import LoaderSpec, available_kinds
 from .maps.command import map_command
 from .output import FORMATS, render, write
+from .rdf.command import export_group
 from .schema import load_model
 from .templates import write_template
 
@@ -326,6 +327,7 @@ def template(kind, out, lang):
 
 
 cli.add_command(map_command)
+cli.add_command(export_group)
 
 
 def main() -> None:

@@ -138,6 +138,17 @@ class KnowledgeBase:
             return write_map(self, view, out=out, **options)
         return build_map(self, view, **options)
 
+    # -- linked data ----------------------------------------------------------------
+    def to_rdf(self, territory: str | None = None, anonymize: bool = False, provenance: bool = True):
+        """The graph as an :class:`rdflib.Graph` in the eitgraph vocabulary (``schema/vocabulary.ttl``).
+
+        ``territory`` keeps what lies in that territory (see :func:`eitgraph.rdf.export.to_rdf`);
+        ``anonymize`` drops persons, identifiers, coordinates and amounts and renames organisations;
+        ``provenance`` adds the datasets and ``prov:wasDerivedFrom`` links."""
+        from .rdf.export import to_rdf
+
+        return to_rdf(self, territory=territory, anonymize=anonymize, provenance=provenance)
+
 
 def _manifest_file(manifest: Path, name: str) -> Path:
     """Files are relative to the manifest; ``reference:NAME`` is a shipped reference file."""

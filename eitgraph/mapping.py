@@ -11,7 +11,6 @@ records into graph rows, and which labels and relationship types it writes.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -86,14 +85,17 @@ class LoaderSpec:
     options: dict[str, OptionSpec]
     sheet: str | None = None
     header_row: int = 1
+    reader: str | None = None  # "module:function" reading a non-table file into a Table, instead of read_table
 
     @classmethod
     def load(cls, kind: str) -> LoaderSpec:
         return _load_spec(kind)
 
     def transform_function(self) -> Callable:
-        module, _, name = self.transform.partition(":")
-        return getattr(importlib.import_module(module), name)
+        return resources.declared_function(self.transform)
+
+    def reader_function(self) -> Callable | None:
+        return resources.declared_function(self.reader) if self.reader else None
 
     # -- headers -----------------------------------------------------------
     def match_headers(self, table: Table) -> dict[str, int]:
@@ -177,7 +179,7 @@ def _load_spec(kind: str) -> LoaderSpec:
     writes = raw.get("writes", {})
     return LoaderSpec(raw["kind"], raw.get("description", ""), raw["transform"], columns,
                       tuple(writes.get("nodes", [])), tuple(writes.get("relationships", [])), options,
-                      raw.get("sheet"), int(raw.get("header_row", 1)))
+                      raw.get("sheet"), int(raw.get("header_row", 1)), raw.get("reader"))
 
 
 def available_kinds() -> list[str]:
