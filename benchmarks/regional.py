@@ -715,13 +715,13 @@ def run_queries(kb, args, work: Path, results: Results) -> int:
     else:
         # Only a partial check is possible: every loop networkx found must be one of the engine's.
         subset = nx_res["cycles"] <= engine_set
-        results.add("same loop set as networkx", f"partial: networkx stopped after {nx_s:.0f} s with "
+        results.add("same loop set as networkx", f"partial: networkx stopped after {nx_s:.1f} s with "
                     f"{nx_res['count']} loops, {'all' if subset else 'NOT all'} in the engine's {len(engine_set)}",
                     "identical", None if subset else False)
         pace = nx_res["count"] / nx_res["enum"] if nx_res["count"] and nx_res["enum"] > 0 else 0.0
         guess = (f"; at its pace networkx would need ~{len(engine_set) / pace:,.0f} s, ~"
                  f"{len(engine_set) / pace / engine_s:,.0f}x (extrapolated)" if pace else "")
-        results.add("speed-up vs networkx", f">= {ratio:.1f}x (lower bound: networkx stopped at {nx_s:.0f} s, "
+        results.add("speed-up vs networkx", f">= {ratio:.1f}x (lower bound: networkx stopped at {nx_s:.1f} s, "
                     f"{nx_res['count']}/{len(engine_set)} loops found{guess})", f">= {TARGET_SPEEDUP:.0f}x",
                     True if ratio >= TARGET_SPEEDUP else None)
     del nx_res

@@ -21,10 +21,12 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"[\s\u00a0\u202f']+")
 
 
+@lru_cache(maxsize=65536)  # labels and vocabulary values repeat across hundreds of thousands of rows
 def fold(text: str) -> str:
     """Lowercase, accents removed, punctuation and spaces collapsed: for matching headers and names.
 

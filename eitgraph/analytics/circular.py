@@ -47,7 +47,7 @@ def circular_loops(kb, max_length: int = 5, status=None, territory: str | None =
     steps = _steps(exchanges(kb, status, territory, category))
     cycles = sorted(simple_cycles(steps.keys(), max_length), key=lambda c: (len(c), c))
     names = {r["id"]: r["name"] for r in kb.store.records(
-        "MATCH (o:Organisation) WHERE o.id IN $ids RETURN o.id AS id, o.name AS name",
+        "UNWIND $ids AS k MATCH (o:Organisation {id: k}) RETURN o.id AS id, o.name AS name",
         {"ids": sorted({n for c in cycles for n in c})})} if cycles else {}
     rows = []
     for i, cycle in enumerate(cycles, 1):

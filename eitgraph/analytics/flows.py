@@ -117,6 +117,7 @@ def substitution_candidates(kb, radius_km: float = 30.0, top: int = 10, territor
         o_qty = _column(group, "quantity", float)
         o_xyz = _unit_vectors(_column(group, "lat", float), _column(group, "lon", float))
         scores, dists, cands, kinds, qms, notes = [], [], [], [], [], []
+        note_texts = [""]
         for tc in sorted({oc} | {dst for (src, dst) in compat if src == oc}):
             if tc not in trees:
                 continue
@@ -144,7 +145,9 @@ def substitution_candidates(kb, radius_km: float = 30.0, top: int = 10, territor
             cands.append(cand)
             kinds.append(kind)
             qms.append(qmatch)
-            notes.append(np.where(kind == 2, compat.get((oc, tc), ""), ""))
+            # A small code per cell, not text: these arrays hold every output × candidate pair.
+            note_texts.append(compat.get((oc, tc), ""))
+            notes.append(np.where(kind == 2, len(note_texts) - 1, 0).astype(np.int16))
         if not scores:
             continue
         score, km, cand, kind, qm, note = (np.concatenate(a, axis=1)
@@ -163,7 +166,8 @@ def substitution_candidates(kb, radius_km: float = 30.0, top: int = 10, territor
             "output_quantity": o_qty[r], "input_org": in_org[j], "input_name": in_name[j],
             "input_material": in_label[j], "input_quantity": in_qty[j],
             "unit": unit,
-            "match": np.array(MATCH_KINDS, dtype=object)[kind[r, c]], "note": note[r, c],
+            "match": np.array(MATCH_KINDS, dtype=object)[kind[r, c]],
+            "note": np.array(note_texts, dtype=object)[note[r, c]],
             "distance_km": np.round(km[r, c], 1), "quantity_match": np.round(qm[r, c], 2),
             "score": np.round(score[r, c], 3), "rank": c + 1,
         }, columns=SUBSTITUTION_COLUMNS))

@@ -16,7 +16,7 @@ def exchange_graph(kb, status=None, territory: str | None = None, category: str 
     for e in exchanges(kb, status, territory, category):
         g.add_edge(e["source"], e["target"], key=e["material"], **e)
     if g.number_of_nodes():
-        for r in kb.store.records("MATCH (o:Organisation) WHERE o.id IN $ids RETURN o.id AS id, o.name AS name, "
+        for r in kb.store.records("UNWIND $ids AS k MATCH (o:Organisation {id: k}) RETURN o.id AS id, o.name AS name, "
                                   "o.kind AS kind", {"ids": list(g.nodes)}):
             g.nodes[r["id"]].update(name=r["name"], kind=r["kind"])
     return g
