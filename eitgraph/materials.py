@@ -108,6 +108,18 @@ def low_code(text: str) -> str:
     return f"{digits[:2]} {digits[2:4]} {digits[4:]}"
 
 
+def known_low_code(text: str) -> str:
+    """A List of Waste code that exists, normalised; ValueError naming the nearest codes otherwise.
+
+    >>> known_low_code("150101")
+    '15 01 01'
+    """
+    code = low_code(text)
+    if code not in waste_codes():
+        raise ValueError(f"unknown List of Waste code {text!r}; nearest codes: {', '.join(nearest_codes(code))}")
+    return code
+
+
 def nearest_codes(code: str, n: int = 3) -> list[str]:
     """Existing LoW codes closest to a wrong one (same sub-chapter first), for error messages."""
     known = waste_codes()

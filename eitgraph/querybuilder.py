@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from .schema import Model, load_model
 
-_ADD_SOURCE = "[s IN coalesce({v}.sources, []) WHERE s <> $source] + [$source]"
 # `source` names the last dataset that wrote the element; when that dataset lets go of an
 # element another dataset still owns, `source` passes to one of the remaining owners.
 _RELEASE = ("{v}.source = CASE WHEN {v}.source = $source THEN last([s IN {v}.sources WHERE s <> $source]) "
             "ELSE {v}.source END, {v}.sources = [s IN {v}.sources WHERE s <> $source]")
-_STAMP = "{v}.source = $source, {v}.sources = " + _ADD_SOURCE + ", {v}.loaded_at = $loaded_at"
+# Writes run after the load released its dataset from everything, so appending its id is enough.
+_STAMP = "{v}.source = $source, {v}.sources = coalesce({v}.sources, []) + $source, {v}.loaded_at = $loaded_at"
 
 
 class QueryBuilder:
@@ -84,12 +84,10 @@ class QueryBuilder:
                 f"SET x += r.props, x.source = $source, x.sources = [$source], x.loaded_at = $loaded_at")
 
     def update_rels(self, rtype: str, from_label: str, to_label: str) -> str:
-        # The load released this dataset from every relationship first, so appending its id is enough.
         fk, tk, key = self._rel_parts(rtype, from_label, to_label)
         return (f"UNWIND $rows AS r MATCH (a:{from_label} {{{fk}: r.from}}) "
                 f"MATCH (a)-[x:{rtype}{key}]->(b:{to_label}) WHERE b.{tk} = r.to "
-                f"SET x += r.props, x.source = $source, x.sources = coalesce(x.sources, []) + $source, "
-                f"x.loaded_at = $loaded_at")
+                f"SET x += r.props, " + _STAMP.format(v="x"))
 
     # -- cleanup -------------------------------------------------------------
     def count_owned_nodes(self, label: str) -> str:

@@ -7,7 +7,7 @@ import difflib
 from ..graphbatch import GraphBatch
 from ..kinds import KINDS
 from ..mapping import Record
-from ..materials import category_code, category_of_low, low_code, nearest_codes, normalise_quantity, waste_codes
+from ..materials import category_code, category_of_low, known_low_code, normalise_quantity, waste_codes
 from ..values import fold, parse_boolean, slug
 
 ORGANISATIONS = "MATCH (o:Organisation) RETURN o.id AS id, o.name AS name, o.siret AS siret"
@@ -46,13 +46,9 @@ def _material(rec: Record, ctx) -> tuple[str | None, str | None]:
     code = None
     if low:
         try:
-            code = low_code(low)
+            code = known_low_code(low)
         except ValueError as exc:
             ctx.problems.add(str(exc), rec.loc("low"))
-            return None, None
-        if code not in waste_codes():
-            ctx.problems.add(f"unknown List of Waste code {low!r}; nearest codes: "
-                             f"{', '.join(nearest_codes(code))}", rec.loc("low"))
             return None, None
     if category:
         try:

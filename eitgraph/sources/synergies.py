@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..graphbatch import GraphBatch
 from ..mapping import Record
-from ..materials import category_code, low_code, nearest_codes, waste_codes
+from ..materials import category_code, known_low_code
 from ..values import fold
 
 ROLES = {"fournisseur": "supplier", "supplier": "supplier", "receveur": "receiver", "receiver": "receiver",
@@ -45,13 +45,9 @@ def transform(records: list[Record], ctx) -> GraphBatch:
                           rec.loc("organisations"))
         for text in rec.get("materials", []):
             try:
-                code = low_code(text)
+                code = known_low_code(text)
             except ValueError as exc:
                 problems.add(str(exc), rec.loc("materials"))
-                continue
-            if code not in waste_codes():
-                problems.add(f"unknown List of Waste code {text!r}; nearest codes: {', '.join(nearest_codes(code))}",
-                             rec.loc("materials"))
                 continue
             batch.rel("CONCERNS", "Synergy", sid, "Material", code, location=rec.loc("materials"))
     return batch
