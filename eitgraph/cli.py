@@ -23,6 +23,7 @@ from .mapping import LoaderSpec, available_kinds
 from .maps.command import map_command
 from .output import FORMATS, render, write
 from .rdf.command import export_group
+from .report.command import indicators_command, report_command
 from .schema import load_model
 from .templates import write_template
 
@@ -328,6 +329,8 @@ def template(kind, out, lang):
 
 cli.add_command(map_command)
 cli.add_command(export_group)
+cli.add_command(indicators_command)
+cli.add_command(report_command)
 
 
 def main() -> None:

@@ -138,6 +138,29 @@ class KnowledgeBase:
             return write_map(self, view, out=out, **options)
         return build_map(self, view, **options)
 
+    # -- programme indicators ---------------------------------------------------------
+    def indicators(self, territory: str | None = None, lang: str = "fr") -> pd.DataFrame:
+        """Korhonen's four principles, the exchange network analysis, the evaluation and référentiel
+        indicators and the data coverage of a territory, one row per figure with its definition
+        (see :func:`eitgraph.analytics.indicators.indicators`)."""
+        from .analytics.indicators import indicators
+
+        return indicators(self, territory=territory, lang=lang)
+
+    def report(self, out: str | Path, territory: str | None = None, lang: str = "fr") -> Path:
+        """Write the one-page COPIL report (HTML) of a territory to ``out``; returns the path."""
+        from .report import write_report
+
+        return write_report(self, out, territory=territory, lang=lang)
+
+    def to_networkx(self, view: str = "ecosystem", territory: str | None = None, category: str | None = None):
+        """A view of the graph as a :class:`networkx.MultiDiGraph` (the map views: ecosystem, material,
+        loops, synergies, plans); nodes and edges keep their facts as attributes. Back to DataFrames with
+        :func:`eitgraph.analytics.graphs.to_frames`."""
+        from .analytics.graphs import view_graph
+
+        return view_graph(self, view, territory=territory, category=category)
+
     # -- linked data ----------------------------------------------------------------
     def to_rdf(self, territory: str | None = None, anonymize: bool = False, provenance: bool = True):
         """The graph as an :class:`rdflib.Graph` in the eitgraph vocabulary (``schema/vocabulary.ttl``).

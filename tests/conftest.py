@@ -3,10 +3,14 @@ one fresh database per test module or test, real files from ``reference/`` and `
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 import uuid
 from pathlib import Path
 
 import pytest
+from browserhelpers import CHROMEDRIVER, CHROMIUM
 
 import eitgraph
 from eitgraph import resources
@@ -60,3 +64,27 @@ def writable_kb(new_kb):
     kb = new_kb()
     load_haut_rhin(kb)
     return kb
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not (os.access(CHROMIUM, os.X_OK) and os.access(CHROMEDRIVER, os.X_OK)):
+        pytest.skip(f"Chromium is not installed ({CHROMIUM} and {CHROMEDRIVER}); run tests/install-browser.sh")
+    os.environ["SE_OFFLINE"] = "true"  # selenium-manager must never download a browser or a driver
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="eitgraph-chromium-test-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run", "--disable-quic", "--host-resolver-rules=MAP * ~NOTFOUND",
+                 "--window-size=1600,1000", f"--user-data-dir={profile}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)

@@ -10,7 +10,7 @@ def demo_kb(new_kb):
     kb = new_kb()
     reports = kb.load_manifest(eitgraph.example_manifest())
     assert [r.kind for r in reports] == ["territory", "materials", "groupings", "stakeholders", "diagnostics",
-                                        "synergies", "referentiel", *["plans"] * 7]
+                                        "synergies", "workshops", "referentiel", *["plans"] * 7]
     return kb
 
 

@@ -4,16 +4,14 @@ expected nodes, escapes hostile names, anonymises, and aggregates above the node
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import shutil
 import struct
-import tempfile
 import time
 from pathlib import Path
 
 import pytest
+from browserhelpers import CHROMEDRIVER, CHROMIUM, page_log
 from click.testing import CliRunner
 
 import eitgraph
@@ -21,39 +19,12 @@ from eitgraph.errors import QueryError
 from eitgraph.maps import build_map, map_graph
 from eitgraph.maps.png import screenshot
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 XSS = "<script>alert(1)</script>"
 XSS_IMG = '<img src=x onerror="window.__pwned=1">'
-LOCAL_SCHEMES = ("file:", "data:", "about:", "blob:", "chrome-error:")
 
 needs_browser = pytest.mark.skipif(
     not (os.access(CHROMIUM, os.X_OK) and os.access(CHROMEDRIVER, os.X_OK)),
     reason=f"Chromium is not installed ({CHROMIUM} and {CHROMEDRIVER}); run tests/install-browser.sh")
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not (os.access(CHROMIUM, os.X_OK) and os.access(CHROMEDRIVER, os.X_OK)):
-        pytest.skip(f"Chromium is not installed ({CHROMIUM} and {CHROMEDRIVER}); run tests/install-browser.sh")
-    os.environ["SE_OFFLINE"] = "true"  # selenium-manager must never download a browser or a driver
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="eitgraph-chromium-test-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", "--disable-quic", "--host-resolver-rules=MAP * ~NOTFOUND",
-                 "--window-size=1600,1000", f"--user-data-dir={profile}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -80,14 +51,7 @@ def open_page(driver, html: str, folder: Path, name: str = "map.html", timeout: 
     while not driver.execute_script("return !!(window.eitgraphMap && window.eitgraphMap.ready)"):
         assert time.monotonic() < deadline, "the map never became ready"
         time.sleep(0.05)
-    severe = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
-    requests = []
-    for entry in driver.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message["method"] == "Network.requestWillBeSent":
-            requests.append(message["params"]["request"]["url"])
-    return {"severe": severe, "remote": [u for u in requests if not u.startswith(LOCAL_SCHEMES)],
-            "requests": requests}
+    return page_log(driver)
 
 
 def page_nodes(driver) -> list[dict]:

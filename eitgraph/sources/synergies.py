@@ -28,7 +28,8 @@ def transform(records: list[Record], ctx) -> GraphBatch:
                 problems.add(str(exc), rec.loc("category"))
         batch.node("Synergy", sid, {"title": rec.get("title"), "theme": rec.get("theme"), "type": rec.get("type"),
                                     "status": rec.get("status") or "idea", "category": category,
-                                    "description": rec.get("description")}, location=rec.loc("id"))
+                                    "description": rec.get("description"), "jobs": rec.get("jobs"),
+                                    "trainings": rec.get("trainings")}, location=rec.loc("id"))
         if category:
             batch.rel("ABOUT", "Synergy", sid, "MaterialCategory", category, location=rec.loc("category"))
         for part in rec.get("organisations", []):

@@ -1,0 +1,98 @@
+"""What the programme indicators look at: the actors of a territory and the facts about them, pulled
+from the store with one query per kind of fact (organisations, flows, exchanges, synergies, meetings)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..errors import QueryError
+from .extract import exchanges, flows, territory_members
+
+ORGANISATIONS = (
+    "MATCH (o:Organisation) OPTIONAL MATCH (o)-[:LOCATED_IN]->(c:Territory) "
+    "RETURN o.id AS id, o.name AS name, o.kind AS kind, o.naf AS naf, o.naf_section AS naf_section, "
+    "o.lat AS lat, o.lon AS lon, c.code AS commune"
+)
+PARTIES = ("MATCH (o:Organisation)-[:PARTY_TO]->(s:Synergy) RETURN o.id AS org, s.id AS synergy, "
+           "s.status AS status, s.jobs AS jobs, s.trainings AS trainings")
+INVITATIONS = ("MATCH (o:Organisation)-[:INVITED]->(w:Workshop) OPTIONAL MATCH (o)-[a:ATTENDED]->(w) "
+               "RETURN o.id AS org, w.id AS workshop, w.kind AS kind, a.participants AS participants, "
+               "a.satisfaction AS satisfaction")
+IN_BODIES = ("MATCH (o:Organisation)-[:MEMBER_OF]->(:Body) RETURN o.id AS org UNION "
+             "MATCH (o:Organisation)<-[:WORKS_FOR]-(:Person)-[:MEMBER_OF]->(:Body) RETURN o.id AS org")
+TERRITORY = "MATCH (t:Territory {code: $code}) RETURN t.name AS name"
+
+# Categories of actor of the dossier's participation indicators (entreprises / publics / ESS).
+ACTOR_GROUPS = {"company": "company", "public_body": "public", "state_service": "public", "ess": "ess"}
+
+
+def actor_group(kind: str | None) -> str:
+    """company, public, ess or other.
+
+    >>> actor_group("state_service"), actor_group("consultancy")
+    ('public', 'other')
+    """
+    return ACTOR_GROUPS.get(kind or "", "other")
+
+
+@dataclass
+class Scope:
+    """The actors of a territory (organisations located in it) and the graph facts the indicators use."""
+
+    territory: str | None
+    name: str
+    organisations: dict[str, dict]  # every organisation, by id (partners may lie outside)
+    actors: set[str]
+    flows: list[dict] = field(default_factory=list)  # diagnostic flows of the actors, with a status
+    exchanges: list[dict] = field(default_factory=list)  # SUPPLIES touching at least one actor
+    parties: list[dict] = field(default_factory=list)  # PARTY_TO of the actors
+    invitations: list[dict] = field(default_factory=list)  # INVITED (+ attendance) of the actors
+    in_bodies: set[str] = field(default_factory=set)
+
+    def inside(self, org: str | None) -> bool:
+        return org in self.actors
+
+    def current_flows(self) -> list[dict]:
+        """Flows as handled today: not the planned or potential shares of a synergy."""
+        return [f for f in self.flows if f["status"] == "existing"]
+
+    def current_exchanges(self) -> list[dict]:
+        return [e for e in self.exchanges if e["status"] == "existing"]
+
+
+def with_status(rows: list[dict], edges: list[dict]) -> list[dict]:
+    """Each diagnostic flow with the status of the exchange it names (``existing`` without a partner).
+
+    A diagnostic may write a flow twice: as handled today, and the share a planned or potential
+    synergy would move to a new partner; only the first counts in today's tonnages.
+    """
+    status = {(e["source"], e["target"], e["material"]): e["status"] for e in edges}
+    out = []
+    for f in rows:
+        ends = (f["id"], f["partner"]) if f["direction"] == "out" else (f["partner"], f["id"])
+        out.append({**f, "status": status.get((*ends, f["material"]), "existing") if f["partner"] else "existing"})
+    return out
+
+
+def scope(kb, territory: str | None = None) -> Scope:
+    """Collect the facts for ``territory`` (a Territory code; None = every organisation located in a
+    loaded commune). An unknown code, or a territory with no organisation in it, is a QueryError."""
+    orgs = {r["id"]: r for r in kb.store.records(ORGANISATIONS)}
+    if territory is None:
+        name, actors = "", {k for k, r in orgs.items() if r["commune"]}
+    else:
+        actors = territory_members(kb, territory)
+        name = kb.store.records(TERRITORY, {"code": territory})[0]["name"] or territory
+    if not actors:
+        where = f"territory {territory!r} ({name})" if territory else "the graph"
+        raise QueryError(f"{where} has no organisation located in it: load a stakeholder list or a SIRENE "
+                         "extract whose communes lie there, or choose another --territory")
+    touching = [e for e in exchanges(kb) if e["source"] in actors or e["target"] in actors]
+    return Scope(
+        territory, name, orgs, actors,
+        flows=with_status([f for f in flows(kb) if f["id"] in actors], touching),
+        exchanges=touching,
+        parties=[p for p in kb.store.records(PARTIES) if p["org"] in actors],
+        invitations=[i for i in kb.store.records(INVITATIONS) if i["org"] in actors],
+        in_bodies={r["org"] for r in kb.store.records(IN_BODIES)} & actors,
+    )

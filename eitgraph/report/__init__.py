@@ -1,0 +1,153 @@
+"""The COPIL report: one self-contained HTML page (French by default, English on request) with the
+programme indicators, their definitions, the data coverage and two charts (output tonnage by category
+and treatment; a Sankey diagram from producers through categories to destinations).
+
+>>> import eitgraph                                                              # doctest: +SKIP
+>>> with eitgraph.open() as kb:                                                  # doctest: +SKIP
+...     write_report(kb, "rapport-copil.html", territory="PETR-THUR-DOLLER")
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from html import escape
+from pathlib import Path
+
+from .. import __version__
+from ..errors import QueryError
+from ..maps import sources
+from ..maps.render import long_date
+from ..maps.style import category_colour, category_label, number, unit_label
+from .charts import Link, sankey, stacked_bars
+from .words import KEY_FIGURES, PHRASES, SECTIONS, TREATMENTS, say, word
+
+TONNES = "t/an"
+TOP_PRODUCERS = 12
+
+
+def _value(value, unit: str, lang: str) -> str:
+    if value is None:
+        return "—" if lang == "fr" else "n/a"
+    text = number(value, lang)
+    if unit == "%":
+        return f"{text}\u202f%" if lang == "fr" else f"{text}%"
+    return f"{text} {unit_label(unit, lang)}".strip()
+
+
+def _outputs(flows: list[dict]) -> list[dict]:
+    """Outputs as handled today, in tonnes."""
+    return [f for f in flows if f["direction"] == "out" and f["unit"] == TONNES and f["quantity"]
+            and f["status"] == "existing"]
+
+
+def treatment_chart(flows: list[dict], lang: str) -> str:
+    """Output tonnage per category, split by current treatment."""
+    by_cat: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for f in _outputs(flows):
+        by_cat[f["category"]][f["treatment"] or "unknown"] += f["quantity"]
+    rows = sorted(by_cat.items(), key=lambda kv: -sum(kv[1].values()))
+    return stacked_bars([(category_label(c, lang), dict(v)) for c, v in rows],
+                        {k: colour for k, (colour, _, _) in TREATMENTS.items()},
+                        fmt=lambda v: _value(v, TONNES, lang),
+                        segment_labels={k: word(lang, fr, en) for k, (_, fr, en) in TREATMENTS.items()})
+
+
+def flow_sankey(flows: list[dict], names: dict[str, str], lang: str) -> str:
+    """Producers (the largest ones, the rest grouped) → categories → destinations, in t/an."""
+    outs = _outputs(flows)
+    per_producer: dict[str, float] = defaultdict(float)
+    for f in outs:
+        per_producer[f["id"]] += f["quantity"]
+    top = set(sorted(per_producer, key=lambda k: -per_producer[k])[:TOP_PRODUCERS])
+    others = "p:others"
+    links: dict[tuple[str, str, str], float] = defaultdict(float)
+    for f in outs:
+        producer = f"p:{f['id']}" if f["id"] in top else others
+        cat, dest = f"c:{f['category']}", f"d:{f['treatment'] or 'unknown'}"
+        links[(producer, cat, f["category"])] += f["quantity"]
+        links[(cat, dest, f["category"])] += f["quantity"]
+    labels = {f"p:{k}": names.get(k, k) for k in top}
+    labels[others] = word(lang, *PHRASES["others"])
+    cats = {f["category"] for f in outs}
+    dests = {f["treatment"] or "unknown" for f in outs}
+    labels.update({f"c:{c}": category_label(c, lang) for c in cats})
+    labels.update({f"d:{k}": word(lang, fr, en) for k, (_, fr, en) in TREATMENTS.items()})
+    colours = {f"c:{c}": category_colour(c) for c in cats}
+    colours.update({f"d:{k}": colour for k, (colour, _, _) in TREATMENTS.items()})
+    columns = [[f"p:{k}" for k in top] + ([others] if len(per_producer) > len(top) else []),
+               [f"c:{c}" for c in cats], [f"d:{k}" for k in TREATMENTS]]
+    return sankey(columns, [Link(a, b, v, category_colour(c)) for (a, b, c), v in links.items()], labels,
+                  fmt=lambda v: _value(v, TONNES, lang), node_colours=colours,
+                  height=max(460, 30 * max(len(columns[0]), len(cats), len(dests)) + 120))
+
+
+def _table(rows, lang: str) -> str:
+    body = "".join(
+        f'<tr><td><span class="name">{escape(r["indicator"])}</span>'
+        f'<span class="def">{escape(r["definition"])}</span></td>'
+        f'<td class="num">{escape(_value(r["value"], r["unit"], lang))}</td>'
+        f'<td class="basis">{escape(r["basis"])}</td></tr>' for r in rows)
+    head = "".join(f"<th>{h}</th>" for h in say(lang, "columns").split("|"))
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def build_report(kb, territory: str | None = None, lang: str = "fr", today: date | None = None) -> str:
+    """The report page as a string (see the module docstring)."""
+    from ..analytics.indicators import LANGS, figures, label
+
+    if lang not in LANGS:
+        raise QueryError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
+    s, figs = figures(kb, territory)
+    rows = []
+    for f in figs:
+        t = label(f.code, lang)
+        rows.append({"code": f.code, "key": t.group_code, "indicator": t.label, "value": f.value, "unit": t.unit,
+                     "basis": f.basis, "definition": t.definition})
+    by_code = {r["code"]: r for r in rows}
+    tiles = "".join(f'<div class="tile"><div class="big">{escape(_value(r["value"], r["unit"], lang))}</div>'
+                    f'<div>{escape(r["indicator"])}</div></div>'
+                    for r in (by_code[c] for c in KEY_FIGURES if c in by_code))
+    sections = []
+    for key, title_fr, title_en, intro_fr, intro_en in SECTIONS:
+        chosen = [r for r in rows if r["key"] == key]
+        if chosen:
+            sections.append(f'<section><h2>{escape(word(lang, title_fr, title_en))}</h2>'
+                            f'<p class="intro">{escape(word(lang, intro_fr, intro_en))}</p>{_table(chosen, lang)}'
+                            "</section>")
+    where = escape(s.name) if s.name else say(lang, "everywhere")
+    if s.territory:
+        where += f" ({escape(s.territory)})"
+    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<title>{say(lang, "title")} – {where}</title><style>{_css()}</style></head><body><main>'
+            f'<header><p class="kicker">{say(lang, "kicker")}</p><h1>{say(lang, "title")}</h1>'
+            f'<p class="where">{where} – {escape(long_date(today or date.today(), lang))}</p></header>'
+            f'<section class="tiles">{tiles}</section>{_charts(s, lang)}{"".join(sections)}{_footer(kb, lang)}'
+            "</main></body></html>")
+
+
+def _css() -> str:
+    return Path(__file__).with_name("report.css").read_text(encoding="utf-8")
+
+
+def _charts(s, lang: str) -> str:
+    if not _outputs(s.flows):
+        return f'<section><p class="intro">{say(lang, "no_chart")}</p></section>'
+    names = {k: o["name"] for k, o in s.organisations.items()}
+    return (f'<section class="charts"><h2>{say(lang, "outputs")}</h2>'
+            f'<h3>{say(lang, "bars")}</h3>{treatment_chart(s.flows, lang)}'
+            f'<h3>{say(lang, "sankey")}</h3>{flow_sankey(s.flows, names, lang)}</section>')
+
+
+def _footer(kb, lang: str) -> str:
+    items = "".join(f"<li>{escape(line)}</li>" for line in sources(kb, lang))
+    return (f'<footer><h2>{say(lang, "sources")}</h2><ul>{items}</ul>'
+            f'<p>{say(lang, "made_with")} {escape(__version__)}. {say(lang, "tonnage_note")}</p></footer>')
+
+
+def write_report(kb, out: str | Path, territory: str | None = None, lang: str = "fr") -> Path:
+    """Write the report page to ``out`` and return its path."""
+    out = Path(out)
+    out.write_text(build_report(kb, territory=territory, lang=lang), encoding="utf-8")
+    return out
