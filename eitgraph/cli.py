@@ -275,6 +275,9 @@ def demo(obj: Context, reset, example):
                "  eitgraph query stakeholder-matrix --param territory=PETR-THUR-DOLLER\n"
                "  eitgraph query circular-loops\n"
                "  eitgraph query substitution-candidates --param radius_km=30\n"
+               "  eitgraph indicators --territory PETR-THUR-DOLLER\n"
+               "  eitgraph report --territory PETR-THUR-DOLLER --out rapport-copil.html\n"
+               "  eitgraph map --view loops --out boucles.html\n"
                "  eitgraph queries")
 
 

@@ -242,3 +242,23 @@ def test_thur_doller_indicators_are_meaningful(example_kb):
     assert v["loops"] > 0 and v["flows"] > 100 and v["ena_nodes"] > 5
     assert df["value"].isna().sum() == 0, df[df["value"].isna()]
 
+
+
+def test_to_networkx_and_back(small_kb):
+    from eitgraph.analytics.graphs import from_frames, to_frames
+
+    g = small_kb.to_networkx("ecosystem")
+    supplies = small_kb.cypher("MATCH (a:Organisation)-[s:SUPPLIES]->(b:Organisation) "
+                               "RETURN a.id AS a, b.id AS b, s.quantity AS q, s.unit AS unit")
+    assert g.number_of_edges() == len(supplies) == 7
+    assert sorted((u, v) for u, v in g.edges()) == sorted(zip(supplies["a"], supplies["b"], strict=True))
+    assert g.nodes["a"]["label"] == "Alpha Scierie" and g.nodes["a"]["kind"] == "company"
+    assert sum(d["quantity"] for *_, d in g.edges(data=True) if d["unit"] == "t/an") == 130.0
+    nodes, edges = to_frames(g)
+    assert len(nodes) == g.number_of_nodes() and len(edges) == 7
+    back = from_frames(nodes, edges)
+    assert sorted(back.edges()) == sorted(g.edges()) and back.nodes["b"]["label"] == "Beta Palettes"
+    loops = small_kb.to_networkx("loops", territory=CC)
+    assert set(loops.nodes) == {"a", "b", "c"}
+    with pytest.raises(QueryError, match="unknown map view"):
+        small_kb.to_networkx("nope")
