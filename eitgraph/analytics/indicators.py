@@ -278,6 +278,20 @@ def label(code: str, lang: str = "fr") -> Text:
                 spec["def_" + lang])
 
 
+def labelled(kb, territory: str | None = None, lang: str = "fr") -> tuple[Scope, list[dict]]:
+    """The scope and one dict per indicator: group_code, group, code, indicator, value, unit, basis,
+    definition, in ``lang``."""
+    if lang not in LANGS:
+        raise QueryError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
+    s, figs = figures(kb, territory)
+    rows = []
+    for f in figs:
+        t = label(f.code, lang)
+        rows.append({"group_code": t.group_code, "group": t.group, "code": f.code, "indicator": t.label,
+                     "value": f.value, "unit": t.unit, "basis": f.basis, "definition": t.definition})
+    return s, rows
+
+
 def indicators(kb, territory: str | None = None, lang: str = "fr") -> pd.DataFrame:
     """The indicators of a territory as a DataFrame: group, code, indicator, value, unit, basis, definition.
 
@@ -285,11 +299,5 @@ def indicators(kb, territory: str | None = None, lang: str = "fr") -> pd.DataFra
     organisation located in a loaded commune. Missing quantities are left out of the tonnages and the
     ``coverage`` group says how many flows had one.
     """
-    if lang not in LANGS:
-        raise QueryError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
-    _, figs = figures(kb, territory)
-    rows = []
-    for f in figs:
-        t = label(f.code, lang)
-        rows.append((t.group, f.code, t.label, f.value, t.unit, f.basis, t.definition))
+    _, rows = labelled(kb, territory, lang)
     return pd.DataFrame(rows, columns=COLUMNS, dtype=object)  # object: counts stay integers next to shares

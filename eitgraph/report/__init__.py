@@ -15,7 +15,7 @@ from html import escape
 from pathlib import Path
 
 from .. import __version__
-from ..errors import QueryError
+from ..analytics.indicators import labelled
 from ..maps import sources
 from ..maps.render import long_date
 from ..maps.style import category_colour, category_label, number, unit_label
@@ -94,23 +94,14 @@ def _table(rows, lang: str) -> str:
 
 def build_report(kb, territory: str | None = None, lang: str = "fr", today: date | None = None) -> str:
     """The report page as a string (see the module docstring)."""
-    from ..analytics.indicators import LANGS, figures, label
-
-    if lang not in LANGS:
-        raise QueryError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
-    s, figs = figures(kb, territory)
-    rows = []
-    for f in figs:
-        t = label(f.code, lang)
-        rows.append({"code": f.code, "key": t.group_code, "indicator": t.label, "value": f.value, "unit": t.unit,
-                     "basis": f.basis, "definition": t.definition})
+    s, rows = labelled(kb, territory, lang)
     by_code = {r["code"]: r for r in rows}
     tiles = "".join(f'<div class="tile"><div class="big">{escape(_value(r["value"], r["unit"], lang))}</div>'
                     f'<div>{escape(r["indicator"])}</div></div>'
                     for r in (by_code[c] for c in KEY_FIGURES if c in by_code))
     sections = []
     for key, title_fr, title_en, intro_fr, intro_en in SECTIONS:
-        chosen = [r for r in rows if r["key"] == key]
+        chosen = [r for r in rows if r["group_code"] == key]
         if chosen:
             sections.append(f'<section><h2>{escape(word(lang, title_fr, title_en))}</h2>'
                             f'<p class="intro">{escape(word(lang, intro_fr, intro_en))}</p>{_table(chosen, lang)}'
