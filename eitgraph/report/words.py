@@ -68,7 +68,7 @@ SECTIONS = [
 ]
 
 KEY_FIGURES = ("actors_mobilised", "workshops", "participation_rate", "synergies.implemented", "companies_audited",
-               "exchanged_tonnage", "local_exchange_share", "ena_fci")
+               "exchanged_tonnage", "local_exchange_share", "loops")
 
 # Current treatments of outputs (loaders/diagnostics.yaml): colour, French, English. Recovery in greens,
 # elimination in greys and reds, in the order the bars stack.
