@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import time
+from itertools import pairwise
 
 import pytest
 from browserhelpers import page_log
@@ -87,7 +88,7 @@ def test_sankey_labels_do_not_overlap(browser, report_kb, tmp_path):
     assert len(boxes) > 20
     for labels in by_column.values():
         labels.sort(key=lambda b: b["top"])
-        for upper, lower in zip(labels, labels[1:], strict=False):
+        for upper, lower in pairwise(labels):
             assert upper["bottom"] <= lower["top"] + 1, (upper, lower)
 
 
