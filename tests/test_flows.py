@@ -1,10 +1,15 @@
 """Flow diagnostics, materials, synergies and the flow questions, on a small hand-made territory
 loaded into the real embedded store."""
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from eitgraph import resources
+from eitgraph.analytics import substitution as substitution_module
+from eitgraph.analytics.substitution import MATCH_WEIGHT, SUBSTITUTION_COLUMNS, compatibilities
 from eitgraph.errors import InputError, QueryError
+from eitgraph.geo import haversine_km
 from eitgraph.materials import category_of_low, normalise_quantity, waste_codes
 
 ACTORS = """Identifiant;Raison sociale;Type d'acteur;Code INSEE;Latitude;Longitude
@@ -259,3 +264,153 @@ def test_an_exchange_written_by_two_datasets_survives_the_reload_of_one(flows_kb
     assert flows_kb.cypher(query).to_dict("records") == [{"sources": ["diag:two"], "source": "diag:two"}]
     flows_kb.load("diagnostics", write(tmp_path, "d2.csv", HEADER + other), dataset_id="diag:two")
     assert flows_kb.cypher(query).empty
+
+
+# -- substitution candidates: exact, against brute force ----------------------------------------
+
+SUBST_CATEGORIES = {  # category: (materials, units); wood → energy, heat → energy … are declared compatible
+    "wood": (["03 01 05", "15 01 03", "17 02 01"], ["t/an"]),
+    "functional-objects": (["16 01 03", None], ["t/an", "m3/an"]),
+    "paper-cardboard": (["15 01 01", "20 01 01"], ["t/an"]),
+    "energy": (["energy:biogaz", "energy:bois"], ["MWh/an", "t/an"]),
+    "heat": (["heat:vapeur"], ["MWh/an"]),
+    "chemicals": (["07 01 01", "07 01 04", "06 01 06"], ["t/an", "m3/an"]),  # compatible with itself
+    "food": (["20 01 08", "02 02 03"], ["t/an"]),
+    "organic": (["20 02 01"], ["t/an", "m3/an"]),
+}
+
+
+def synthetic_flows(seed, n_out, n_in, n_orgs=80, spread_km=9.0, sigma=1.2):
+    """Flows as the extraction returns them: organisations packed so that hundreds of inputs of a
+    category lie within 30 km of an output; mixed units, missing or zero quantities, shared sites."""
+    rng = np.random.default_rng(seed)
+    lat = 47.8 + rng.normal(0, spread_km / 111, n_orgs)
+    lon = 7.3 + rng.normal(0, spread_km / 75, n_orgs)
+    cats = list(SUBST_CATEGORIES)
+    rows = []
+    for i in range(n_out + n_in):
+        org = int(rng.integers(n_orgs))
+        cat = cats[int(rng.choice(len(cats), p=np.linspace(2, 1, len(cats)) / np.linspace(2, 1, len(cats)).sum()))]
+        if i >= n_out and cat in ("heat", "food") and rng.random() < 0.9:
+            cat = "wood"  # few inputs of these: their outputs also rank compatible inputs
+        materials, units = SUBST_CATEGORIES[cat]
+        materials = [*materials, *(f"{cat}:{k}" for k in range(6))]
+        unit = units[0] if rng.random() < 0.8 else units[-1]
+        qty = float(np.round(rng.lognormal(2, sigma), int(rng.integers(0, 3))))  # rounding makes exact ties
+        u = rng.random()
+        if u < 0.04:
+            qty, unit = None, None
+        elif u < 0.07:
+            qty = None
+        elif u < 0.08:
+            qty = 0.0
+        rows.append({"id": f"org{org:03d}", "name": f"Org {org}", "lat": float(lat[org]), "lon": float(lon[org]),
+                     "direction": "out" if i < n_out else "in", "label": f"flow {i}", "category": cat,
+                     "material": materials[int(rng.integers(len(materials)))], "quantity": qty, "unit": unit,
+                     "partner": None, "treatment": None})
+    rows.append({**rows[0], "lat": None, "lon": None, "label": "no site"})  # not placed: ignored
+    return rows
+
+
+def brute_force_substitution(rows, radius_km=30.0, top=10, category=None, nearest=None):
+    """Every (output, input) pair scored, one output at a time; ``nearest`` keeps only that many
+    nearest inputs per output and input category (the former approximation)."""
+    compat = compatibilities()
+    outs = [f for f in rows if f["direction"] == "out" and f["lat"] is not None
+            and (category is None or f["category"] == category)]
+    ins = sorted((f for f in rows if f["direction"] == "in" and f["lat"] is not None),
+                 key=lambda f: (f["id"], f["material"] or "", f["label"] or ""))
+
+    def xyz(fs):
+        la, lo = np.radians([f["lat"] for f in fs]), np.radians([f["lon"] for f in fs])
+        return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
+
+    o_xyz, i_xyz = xyz(outs), xyz(ins)
+    result = []
+    for n, o in enumerate(outs):
+        d = o_xyz[n] - i_xyz
+        km = 2 * 6371.0088 * np.arcsin(np.minimum(np.sqrt(d[:, 0] * d[:, 0] + d[:, 1] * d[:, 1] + d[:, 2] * d[:, 2])
+                                                  / 2, 1.0))
+        found = []
+        for j, f in enumerate(ins):
+            pair = (o["category"], f["category"])
+            if not (pair in compat or pair[0] == pair[1]) or km[j] > radius_km:
+                continue
+            kind = ("same code" if f["material"] == o["material"]
+                    else "compatible" if pair in compat else "same category")
+            qo, qi = o["quantity"], f["quantity"]
+            comparable = o["unit"] == f["unit"] and qo is not None and qi is not None and qo > 0 and qi > 0
+            qm = np.minimum(qo, qi) / np.maximum(qo, qi) if comparable else 0.5
+            score = MATCH_WEIGHT[kind] * (0.5 + 0.5 * qm) * (1 - 0.5 * km[j] / radius_km)
+            found.append((-score, km[j], j, kind, qm))
+        if nearest:  # as the former version: the nearest inputs of the category, the organisation's own included
+            by_cat = {}
+            for item in sorted(found, key=lambda t: (t[1], t[2])):
+                by_cat.setdefault(ins[item[2]]["category"], []).append(item)
+            found = [item for items in by_cat.values() for item in items[:nearest]]
+        found = [item for item in found if ins[item[2]]["id"] != o["id"]]
+        for rank, (neg, dist, j, kind, qm) in enumerate(sorted(found)[:top], 1):
+            f = ins[j]
+            result.append({
+                "output_org": o["id"], "output_name": o["name"], "output_material": o["label"],
+                "output_quantity": o["quantity"], "input_org": f["id"], "input_name": f["name"],
+                "input_material": f["label"], "input_quantity": f["quantity"],
+                "unit": o["unit"] if o["unit"] == f["unit"] else f"{o['unit'] or ''} / {f['unit'] or ''}",
+                "match": kind, "note": compat.get((o["category"], f["category"]), "") if kind == "compatible" else "",
+                "distance_km": dist, "quantity_match": qm, "score": -neg, "rank": rank})
+    df = pd.DataFrame(result, columns=SUBSTITUTION_COLUMNS)
+    for col in ("output_quantity", "input_quantity"):
+        df[col] = df[col].astype(float)
+    df["distance_km"], df["quantity_match"], df["score"] = (np.round(df[c].to_numpy(float), n) for c, n in
+                                                          (("distance_km", 1), ("quantity_match", 2), ("score", 3)))
+    return df.sort_values(["score", "distance_km", "output_org", "input_org"], ascending=[False, True, True, True],
+                          ignore_index=True)
+
+
+@pytest.fixture
+def fake_flows(monkeypatch):
+    """Feeds ``substitution_candidates`` a list of flow dicts instead of the store's extraction."""
+    def use(rows):
+        monkeypatch.setattr(substitution_module, "flows", lambda kb, territory=None: rows)
+        return lambda **kw: substitution_module.substitution_candidates(None, **kw)
+
+    return use
+
+
+def densest_inputs(rows, radius_km=30.0):
+    """Most inputs of one category within the radius of an output (what the former cut at 200 missed)."""
+    ins = [f for f in rows if f["direction"] == "in" and f["lat"] is not None]
+    return max(sum(f["category"] == o["category"] and haversine_km(o["lat"], o["lon"], f["lat"], f["lon"]) <= radius_km
+                   for f in ins) for o in rows[:20] if o["direction"] == "out")
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_substitution_is_exact_where_the_nearest_cut_was_not(fake_flows, seed):
+    rows = synthetic_flows(seed, n_out=150, n_in=2400)
+    assert densest_inputs(rows) > 200
+    got = fake_flows(rows)()
+    want = brute_force_substitution(rows)
+    pd.testing.assert_frame_equal(got, want)
+    assert set(got["match"]) == {"same code", "same category", "compatible"}
+    assert (got["input_quantity"].isna() | got["unit"].str.contains(" / ")).any()  # quantity match 0.5 cases
+    cut = brute_force_substitution(rows, nearest=200)
+    assert not cut.equals(want)  # the test has teeth: the former approximation fails it
+
+
+@pytest.mark.parametrize("options", [{"category": "wood", "top": 3}, {"radius_km": 8.0, "top": 25},
+                                     {"category": "chemicals", "radius_km": 50.0, "top": 1}])
+def test_substitution_options_are_exact(fake_flows, options):
+    rows = synthetic_flows(7, n_out=120, n_in=1500)
+    pd.testing.assert_frame_equal(fake_flows(rows)(**options), brute_force_substitution(rows, **options))
+
+
+@pytest.mark.parametrize("sigma, spread", [(6.0, 9.0), (0.3, 9.0), (1.2, 60.0)])
+def test_substitution_is_exact_when_bounds_rarely_certify(fake_flows, sigma, spread):
+    """Quantities spread over many orders of magnitude (the exhaustive fallback), nearly equal
+    (ties), and a sparse region (fewer than ``top`` candidates)."""
+    rows = synthetic_flows(11, n_out=100, n_in=1200, spread_km=spread, sigma=sigma)
+    pd.testing.assert_frame_equal(fake_flows(rows)(), brute_force_substitution(rows))
+
+
+def test_substitution_without_inputs_is_empty(fake_flows):
+    assert fake_flows(synthetic_flows(5, n_out=10, n_in=0))().empty
