@@ -49,6 +49,14 @@ class ColumnSpec:
         return PARSERS[self.type](text)
 
 
+_UNSEEN = object()
+
+
+@dataclass(frozen=True)
+class _Bad:
+    message: str
+
+
 @dataclass(frozen=True)
 class OptionSpec:
     name: str
@@ -121,22 +129,34 @@ class LoaderSpec:
         """Typed records; each bad cell is added to ``problems`` with its row and column."""
         index = self.match_headers(table)
         headers = {name: table.headers[i] for name, i in index.items()}
+        # Parsing is a pure function of the text and the same texts repeat down a column (units,
+        # codes, statuses, partners): parse each distinct text once. List values are not shared
+        # between records, so list columns are not cached.
+        columns = [(name, idx, self.columns[name], None if self.columns[name].list else {})
+                   for name, idx in index.items()]
         out = []
         for row_no, cells in table.rows:
             values: dict[str, Any] = {}
-            for name, idx in index.items():
-                col = self.columns[name]
-                text = cells[idx] if idx < len(cells) else None
+            width = len(cells)
+            for name, idx, col, seen in columns:
+                text = cells[idx] if idx < width else None
                 if text is None:
                     if col.required:
                         problems.add("required value missing", table.location(row_no, headers[name]))
                     values[name] = None
                     continue
-                try:
-                    values[name] = col.parse(text)
-                except ValueError as exc:
-                    problems.add(str(exc), table.location(row_no, headers[name]))
-                    values[name] = None
+                value = seen.get(text, _UNSEEN) if seen is not None else _UNSEEN
+                if value is _UNSEEN:
+                    try:
+                        value = col.parse(text)
+                    except ValueError as exc:
+                        value = _Bad(str(exc))
+                    if seen is not None:
+                        seen[text] = value
+                if type(value) is _Bad:
+                    problems.add(value.message, table.location(row_no, headers[name]))
+                    value = None
+                values[name] = value
             out.append(Record(row_no, values, table, headers))
         return out
 

@@ -100,6 +100,7 @@ def waste_codes() -> dict[str, WasteCode]:
                                      r["subchapter"]) for r in csv.DictReader(fh)}
 
 
+@lru_cache(maxsize=16384)  # a few hundred codes repeat over every row of a diagnostics file
 def low_code(text: str) -> str:
     """Normalise a LoW code to ``15 01 01`` (the hazardous ``*`` is dropped; it is known from the list)."""
     digits = re.sub(r"[\s.*]", "", text)

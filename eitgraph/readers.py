@@ -143,7 +143,7 @@ def _read_csv(path: Path, encoding: str | None, delimiter: str | None, header_ro
             headers = [(_clean(c) or "") for c in cells]
             table = Table(file, None, row_no, headers, encoding=used, delimiter=delim)
             continue
-        values = [_clean(c) for c in cells]
+        values = [c.strip() or None for c in cells]  # csv cells are always str: _clean inlined
         if any(v is not None for v in values):
             table.rows.append((row_no, values))
     if table is None:

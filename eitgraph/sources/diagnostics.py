@@ -11,6 +11,8 @@ from ..materials import category_code, category_of_low, known_low_code, normalis
 from ..values import fold, parse_boolean, slug
 
 ORGANISATIONS = "MATCH (o:Organisation) RETURN o.id AS id, o.name AS name, o.siret AS siret"
+# The same in one record holding a list: a record per organisation costs the driver more than the query.
+_ORGANISATION_LIST = "MATCH (o:Organisation) RETURN collect([o.id, o.name, o.siret]) AS orgs"
 SIMILAR = 0.85  # folded-name similarity above which an unknown partner is a probable duplicate
 
 
@@ -70,7 +72,8 @@ def transform(records: list[Record], ctx) -> GraphBatch:
     create_missing = ctx.options.get("create_missing")
     if isinstance(create_missing, str):
         create_missing = parse_boolean(create_missing)
-    orgs = Directory(ctx.lookup(ORGANISATIONS, {}))
+    orgs = Directory([{"id": i, "name": n, "siret": s}
+                      for r in ctx.lookup(_ORGANISATION_LIST, {}) for i, n, s in r["orgs"]])
     seen_flows: dict[tuple, int] = {}
 
     def organisation(text: str, rec: Record, column: str, create: bool, kind: str) -> str | None:
