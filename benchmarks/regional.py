@@ -19,7 +19,10 @@
      existant / prévu / potentiel; no two rows share (site, direction, material label, partner).
 2. Loads territory (67, 68), materials, the SIRENE file, then the diagnostics into a fresh
    embedded store in the workdir; wall time, rows read per second, the share spent validating
-   (``Loader.prepare``) and the Cypher statements that dominate the write transaction.
+   (``Loader.prepare``) and the Cypher statements that dominate the write transaction. The
+   ≥ 10,000 rows/s target is checked on the regional data as a whole (SIRENE + diagnostics rows over
+   their load time); each file's own rate is shown. At small ``--scale`` fixed costs per load
+   (statement compilation, commit) dominate and the rate is not meaningful.
 3. ``circular-loops`` (max_length=5) end to end, then ``networkx.simple_cycles(length_bound=5)``
    on the same extracted edges in a subprocess with a time budget; loop sets compared after
    canonical rotation. A timed-out networkx gives a lower bound of the speed-up.
@@ -591,7 +594,8 @@ def print_profile(stats: dict, top: int = 6) -> None:
         print(f"       {sec:7.1f} s  {calls:5d} calls  {rows:8d} rows{rate}  {text[:110]}")
 
 
-def timed_load(kb, results: Results, kind: str, path: Path, target: bool, **options):
+def timed_load(kb, results: Results, kind: str, path: Path, **options) -> tuple[int, float]:
+    """Load one file, print its profile, add its rate to the results; (rows, seconds)."""
     stats = instrument(kb)
     t = time.perf_counter()
     report = kb.load(kind, path, **options)
@@ -600,12 +604,11 @@ def timed_load(kb, results: Results, kind: str, path: Path, target: bool, **opti
     print(f"   {report.summary()}", flush=True)
     print_profile(stats)
     results.add(f"load {kind}", f"{report.rows} rows in {wall:.1f} s = {rate:,.0f} rows/s "
-                f"(validation {stats['prepare']:.1f} s) [{load_note()}]",
-                f">= {TARGET_ROWS_PER_S:,} rows/s" if target else "", (rate >= TARGET_ROWS_PER_S) if target else None)
+                f"(validation {stats['prepare']:.1f} s) [{load_note()}]")
     # Undo the instrumentation (instance attributes shadow the class methods).
     del kb.loader.prepare
     del kb.store.transaction
-    return report
+    return report.rows, wall
 
 
 def main() -> int:
@@ -656,11 +659,14 @@ def main() -> int:
     kb = eitgraph.open(data_dir=store_dir, heap=args.heap)
     results.add("store start", f"{time.perf_counter() - t:.1f} s")
     try:
-        timed_load(kb, results, "territory", resources.path("reference", "perimetre-epci-a-fp.csv"), False,
+        timed_load(kb, results, "territory", resources.path("reference", "perimetre-epci-a-fp.csv"),
                    departement="67,68")
-        timed_load(kb, results, "materials", resources.path("reference", "list_of_waste.csv"), False)
-        timed_load(kb, results, "sirene", sirene_path, True)
-        timed_load(kb, results, "diagnostics", diag_path, True)
+        timed_load(kb, results, "materials", resources.path("reference", "list_of_waste.csv"))
+        # The target is on the generated regional data as a whole; each file's own rate is shown above.
+        loads = [timed_load(kb, results, "sirene", sirene_path), timed_load(kb, results, "diagnostics", diag_path)]
+        rows, wall = sum(n for n, _ in loads), sum(w for _, w in loads)
+        results.add("load regional data", f"{rows} rows (SIRENE + diagnostics) in {wall:.1f} s = {rows / wall:,.0f} "
+                    f"rows/s", f">= {TARGET_ROWS_PER_S:,} rows/s", rows / wall >= TARGET_ROWS_PER_S)
         status = kb.status()
         print(f"   graph: {status['nodes']} {status['relationships']}", flush=True)
         if args.load_only:
