@@ -60,7 +60,7 @@ from eitgraph import resources
 from eitgraph.analytics.extract import exchanges as extract_exchanges
 from eitgraph.analytics.loops import canonical, simple_cycles
 from eitgraph.materials import categories, category_of_low, waste_codes
-from eitgraph.values import luhn_ok, slug
+from eitgraph.values import luhn_complete, luhn_ok, slug
 
 TARGET_ROWS_PER_S = 10_000
 TARGET_LOOPS_S = 30.0
@@ -121,19 +121,6 @@ DIAGNOSTIC_COLUMNS = ("Site", "Sens", "Matière", "Code déchet", "Catégorie", 
 
 
 # -- generator --------------------------------------------------------------------------------
-def luhn_digit(body: str) -> str:
-    """The check digit that makes ``body + digit`` pass the Luhn test."""
-    total = 0
-    for i, ch in enumerate(reversed(body)):
-        d = int(ch)
-        if i % 2 == 0:  # doubled once the check digit is appended
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return str((10 - total % 10) % 10)
-
-
 def read_communes() -> list[dict]:
     """Communes of the EPCI whose siège is in 67 or 68 (what the territory loader keeps)."""
     path = resources.path("reference", "perimetre-epci-a-fp.csv")
@@ -198,9 +185,9 @@ def generate_organisations(n_orgs: int, rng) -> dict:
     bodies = rng.choice(9 * 10**7, size=n_orgs, replace=False) + 10**7
     sirets = []
     for b in bodies.tolist():
-        siren = f"{b}" + luhn_digit(f"{b}")
+        siren = luhn_complete(f"{b}")
         nic4 = f"{int(rng.integers(1, 40)):04d}"
-        siret = siren + nic4 + luhn_digit(siren + nic4)
+        siret = luhn_complete(siren + nic4)
         assert luhn_ok(siren) and luhn_ok(siret)
         sirets.append(siret)
     naf, naf_p = naf_codes(rng)

@@ -90,6 +90,15 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
+def luhn_complete(digits: str) -> str:
+    """``digits`` followed by the check digit that makes them pass the Luhn test (SIREN, SIRET).
+
+    >>> luhn_complete("73282932")
+    '732829320'
+    """
+    return next(digits + d for d in "0123456789" if luhn_ok(digits + d))
+
+
 def parse_siret(text: str) -> str:
     """A 14-digit SIRET with a valid Luhn key (La Poste's establishments use their own rule)."""
     digits = _SPACES.sub("", text).replace(".", "")

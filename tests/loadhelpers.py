@@ -6,12 +6,7 @@ import csv
 import io
 from pathlib import Path
 
-from eitgraph.values import luhn_ok
-
-
-def luhn_complete(digits: str) -> str:
-    """``digits`` followed by its Luhn check digit."""
-    return next(digits + d for d in "0123456789" if luhn_ok(digits + d))
+from eitgraph.values import luhn_complete
 
 
 def make_siret(siren8: str, nic4: str) -> str:

@@ -9,6 +9,7 @@ import pytest
 from eitgraph import geo, values
 from eitgraph.values import (
     fold,
+    luhn_complete,
     luhn_ok,
     parse_boolean,
     parse_date,
@@ -25,14 +26,6 @@ from eitgraph.values import (
 )
 
 NBSP, NNBSP = "\u00a0", "\u202f"
-
-
-def luhn_complete(digits: str) -> str:
-    """Append the Luhn check digit to ``digits``."""
-    for d in "0123456789":
-        if luhn_ok(digits + d):
-            return digits + d
-    raise AssertionError("unreachable")
 
 
 # -- numbers -----------------------------------------------------------------------
