@@ -258,6 +258,9 @@ def test_to_networkx_and_back(small_kb):
     assert len(nodes) == g.number_of_nodes() and len(edges) == 7
     back = from_frames(nodes, edges)
     assert sorted(back.edges()) == sorted(g.edges()) and back.nodes["b"]["label"] == "Beta Palettes"
+    parties = from_frames(None, small_kb.cypher(
+        "MATCH (o:Organisation)-[p:PARTY_TO]->(s:Synergy) RETURN o.id AS source, s.id AS target, p.role AS role"))
+    assert parties.number_of_edges() == 9 and parties.edges["a", "S1", 0]["role"] == "supplier"
     loops = small_kb.to_networkx("loops", territory=CC)
     assert set(loops.nodes) == {"a", "b", "c"}
     with pytest.raises(QueryError, match="unknown map view"):

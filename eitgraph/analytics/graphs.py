@@ -1,7 +1,12 @@
 """Views of the knowledge base as networkx graphs, and graphs back to DataFrames.
 
 A view is one of the map views (:data:`eitgraph.maps.VIEWS`: ecosystem, material, loops, synergies,
-plans): the same extraction the maps use, before styling.
+plans): the same extraction the maps use, before styling. Any other view is a Cypher query returning
+``source`` and ``target`` columns, turned into a graph by :func:`from_frames`::
+
+    edges = kb.cypher("MATCH (o:Organisation)-[p:PARTY_TO]->(s:Synergy) "
+                      "RETURN o.id AS source, s.id AS target, p.role AS role")
+    g = from_frames(None, edges)
 
 >>> import networkx as nx
 >>> g = nx.MultiDiGraph()
@@ -13,6 +18,8 @@ plans): the same extraction the maps use, before styling.
 >>> back = from_frames(nodes, edges)
 >>> back.nodes["a"]["label"], back.number_of_edges()
 ('Acme', 1)
+>>> sorted(from_frames(None, edges).nodes)
+['a', 'b']
 """
 
 from __future__ import annotations
@@ -62,10 +69,12 @@ def _clean(record: dict) -> dict:
     return {k: v for k, v in record.items() if not (isinstance(v, float) and math.isnan(v))}
 
 
-def from_frames(nodes: pd.DataFrame, edges: pd.DataFrame, directed: bool = True) -> nx.MultiDiGraph | nx.MultiGraph:
-    """A multigraph from (nodes, edges) DataFrames shaped like :func:`to_frames` output."""
+def from_frames(nodes: pd.DataFrame | None, edges: pd.DataFrame,
+                directed: bool = True) -> nx.MultiDiGraph | nx.MultiGraph:
+    """A multigraph from (nodes, edges) DataFrames shaped like :func:`to_frames` output; with ``nodes``
+    None, the nodes are the ends of the edges, without attributes."""
     g = nx.MultiDiGraph() if directed else nx.MultiGraph()
-    for rec in nodes.to_dict(orient="records"):
+    for rec in ([] if nodes is None else nodes.to_dict(orient="records")):
         rec = _clean(rec)
         g.add_node(rec.pop("id"), **rec)
     for rec in edges.to_dict(orient="records"):
