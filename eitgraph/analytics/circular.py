@@ -44,7 +44,12 @@ def circular_loops(kb, max_length: int = 5, status=None, territory: str | None =
                    category: str | None = None) -> pd.DataFrame:
     """Each simple directed loop of SUPPLIES once (members from the smallest id), with its materials,
     the smallest exchanged quantity along it (when all steps share a unit) and the statuses met."""
-    steps = _steps(exchanges(kb, status, territory, category))
+    return loops_of(kb, exchanges(kb, status, territory, category), max_length)
+
+
+def loops_of(kb, edges: list[dict], max_length: int = 5) -> pd.DataFrame:
+    """:func:`circular_loops` of exchanges already extracted and filtered (``kb`` names the members)."""
+    steps = _steps(edges)
     cycles = sorted(simple_cycles(steps.keys(), max_length), key=lambda c: (len(c), c))
     names = {r["id"]: r["name"] for r in kb.store.records(
         "UNWIND $ids AS k MATCH (o:Organisation {id: k}) RETURN o.id AS id, o.name AS name",

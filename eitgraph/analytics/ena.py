@@ -202,12 +202,6 @@ class NetworkAnalysis:
         return {**meta, "coverage": self.coverage, **self.ena.as_dict()}
 
 
-def _edge_key(row: dict) -> tuple:
-    """The SUPPLIES edge a diagnostic flow row creates when it names a partner (see sources/diagnostics)."""
-    site, partner = row["id"], row["partner"]
-    return (site, partner, row["material"]) if row["direction"] == "out" else (partner, site, row["material"])
-
-
 def _scope(territory, category, unit, status) -> str:
     parts = [f"territory {territory!r}" if territory else "the whole graph",
              f"category {category!r}" if category else "all categories", f"unit {unit!r}"]
@@ -239,6 +233,15 @@ def network_analysis(kb, territory: str | None = None, category: str | None = No
     flows, reported in ``ena.implicit_input`` / ``ena.implicit_output`` (see :func:`analyse`).
     """
     rows = extract.exchanges(kb, status=status, territory=territory, category=category)
+    flows = extract.flows(kb, territory)
+    return network_of(rows, flows, territory=territory, category=category, unit=unit, status=status, close=close)
+
+
+def network_of(rows: list[dict], flows: list[dict], territory: str | None = None, category: str | None = None,
+               unit: str = "t/an", status=None, *, close: bool = True) -> NetworkAnalysis:
+    """:func:`network_analysis` of exchanges and diagnostic flows already extracted (and filtered);
+    ``territory``, ``category`` and ``status`` only describe them. ``flows`` may hold more organisations
+    than the network: only those of its nodes count."""
     used = [r for r in rows if r["quantity"] is not None and r["unit"] == unit]
     if not used:
         raise QueryError(f"no exchange to analyse in {_scope(territory, category, unit, status)}: "
@@ -249,10 +252,10 @@ def network_analysis(kb, territory: str | None = None, category: str | None = No
     for r in used:
         F[index[r["source"]], index[r["target"]]] += r["quantity"]
     internal = {(r["source"], r["target"], r["material"]) for r in rows}
-    boundary = [f for f in extract.flows(kb, territory)
+    boundary = [f for f in flows
                 if f["id"] in index and f["unit"] == unit and f["quantity"] is not None
                 and (category is None or f["category"] == category)
-                and not (f["partner"] and _edge_key(f) in internal)]
+                and not (f["partner"] and extract.edge_key(f) in internal)]
     for f in boundary:
         (z if f["direction"] == "in" else y)[index[f["id"]]] += f["quantity"]
     return NetworkAnalysis(

@@ -47,10 +47,21 @@ def statuses(status: str | list | None) -> list[str] | None:
 def exchanges(kb, status=None, territory: str | None = None, category: str | None = None) -> list[dict]:
     """SUPPLIES edges as dicts, filtered by status, category and territory (both ends inside)."""
     rows = kb.store.records(EXCHANGES, {"statuses": statuses(status)})
-    members = territory_members(kb, territory)
+    return inside(rows, territory_members(kb, territory), category)
+
+
+def inside(rows: list[dict], members: set[str] | None, category: str | None = None) -> list[dict]:
+    """The exchanges with both ends among ``members`` (None: all) and of ``category`` (None: all)."""
     return [r for r in rows
             if (category is None or r["category"] == category)
             and (members is None or (r["source"] in members and r["target"] in members))]
+
+
+def edge_key(flow: dict) -> tuple:
+    """(source, target, material) of the SUPPLIES edge a diagnostic flow naming a partner wrote
+    (site → partner for an output, partner → site for an input; see sources/diagnostics)."""
+    site, partner = flow["id"], flow["partner"]
+    return (site, partner, flow["material"]) if flow["direction"] == "out" else (partner, site, flow["material"])
 
 
 def flows(kb, territory: str | None = None) -> list[dict]:

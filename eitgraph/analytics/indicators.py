@@ -22,9 +22,9 @@ import yaml
 from .. import resources
 from ..errors import QueryError
 from ..geo import haversine_km
-from .circular import circular_loops
-from .ena import network_analysis
-from .scope import Scope, actor_group, scope
+from .circular import loops_of
+from .ena import network_of
+from .scope import Scope, scope
 
 COLUMNS = ["group", "code", "indicator", "value", "unit", "basis", "definition"]
 LANGS = ("fr", "en")
@@ -79,7 +79,7 @@ def roundput(kb, s: Scope) -> list[Figure]:
     outs = [f for f in s.current_flows() if f["direction"] == "out"]
     total = _tonnes(outs)
     recovered = [f for f in outs if f["treatment"] in RECOVERY]
-    loops = circular_loops(kb, territory=s.territory) if s.territory else circular_loops(kb)
+    loops = loops_of(kb, s.network())
     in_loops = {m for members in loops["members"] for m in members} & s.actors
     return [
         _as("recovered_inside_share", share(_tonnes(f for f in recovered if s.inside(f["partner"])), total, TONNES)),
@@ -140,11 +140,12 @@ def locality(s: Scope) -> list[Figure]:
     ]
 
 
-def network(kb, s: Scope) -> list[Figure]:
+def network(s: Scope) -> list[Figure]:
     """Ecological network analysis of the tonnage exchange network (see :mod:`.ena`)."""
     codes = ("ena_nodes", "ena_tst", "ena_fci", "ena_cyclicity", "ena_connectance", "ena_linkage_density", "ena_apl")
     try:
-        r = network_analysis(kb, territory=s.territory, unit=TONNES, status="existing").as_dict()
+        r = network_of([e for e in s.network() if e["status"] == "existing"], s.network_flows(),
+                       territory=s.territory, unit=TONNES, status="existing").as_dict()
     except QueryError:  # no exchange quantified in tonnes: the figures do not exist
         return [Figure(c, None) for c in codes]
     values = (r["nodes"], round(r["throughflow_total"]), round(100 * r["finn_cycling_index"], 2),
@@ -155,14 +156,15 @@ def network(kb, s: Scope) -> list[Figure]:
 
 
 # -- evaluation of the dossier, référentiel -----------------------------------------------------
-def mobilised(s: Scope) -> set[str]:
+def engaged(s: Scope) -> set[str]:
+    """Actors that attended a meeting, were diagnosed or take part in a synergy lead."""
     attended = {i["org"] for i in s.invitations if i["participants"]}
-    return attended | {f["id"] for f in s.flows} | {p["org"] for p in s.parties} | s.in_bodies
+    return attended | {f["id"] for f in s.flows} | {p["org"] for p in s.parties}
 
 
 def evaluation(s: Scope) -> list[Figure]:
-    groups = {a: actor_group(s.organisations[a]["kind"]) for a in s.actors}
-    mob = mobilised(s)
+    groups = s.groups
+    mob = engaged(s) | s.in_bodies  # mobilised: engaged, or sitting in a body of the programme
     figs = [Figure("actors_mobilised", len(mob), f"{len(mob)} / {len(s.actors)}")]
     figs += [Figure(f"actors_mobilised.{g}", sum(groups[a] == g for a in mob)) for g in ("company", "public", "ess",
                                                                                            "other")]
@@ -170,21 +172,20 @@ def evaluation(s: Scope) -> list[Figure]:
     figs.append(Figure("workshops", len(meetings)))
     kinds = Counter(meetings.values())
     figs += [Figure(f"workshops.{k}", kinds[k]) for k in WORKSHOP_KINDS if kinds[k]]
-    figs += participation(s, groups)
-    figs += synergy_figures(s, groups)
-    companies = {a for a in s.actors if groups[a] == "company"}
-    audited = companies & {f["id"] for f in s.flows}
-    figs.append(Figure("companies_audited", len(audited), f"{len(audited)} / {len(companies)}"))
+    figs += participation(s)
+    figs += synergy_figures(s)
+    audited = s.companies & {f["id"] for f in s.flows}
+    figs.append(Figure("companies_audited", len(audited), f"{len(audited)} / {len(s.companies)}"))
     return figs
 
 
-def participation(s: Scope, groups: dict[str, str]) -> list[Figure]:
+def participation(s: Scope) -> list[Figure]:
     if not s.invitations:
         return [Figure("participation_rate", None, "n = 0")]
     present = [i for i in s.invitations if i["participants"]]
     figs = [_as("participation_rate", share(len(present), len(s.invitations)))]
     for g in ("company", "public", "ess", "other"):
-        invited = [i for i in s.invitations if groups[i["org"]] == g]
+        invited = [i for i in s.invitations if s.groups[i["org"]] == g]
         if invited:
             figs.append(_as(f"participation_rate.{g}",
                             share(sum(1 for i in invited if i["participants"]), len(invited))))
@@ -200,12 +201,12 @@ def participation(s: Scope, groups: dict[str, str]) -> list[Figure]:
     return figs
 
 
-def synergy_figures(s: Scope, groups: dict[str, str]) -> list[Figure]:
+def synergy_figures(s: Scope) -> list[Figure]:
     leads: dict[str, dict] = {}
     for p in s.parties:
         lead = leads.setdefault(p["synergy"], {"status": p["status"], "jobs": p["jobs"], "trainings": p["trainings"],
                                                "companies": set()})
-        if groups[p["org"]] == "company":
+        if p["org"] in s.companies:
             lead["companies"].add(p["org"])
     status = Counter(lead["status"] for lead in leads.values())
     live = [lead for lead in leads.values() if lead["status"] != "abandoned"]
@@ -221,12 +222,10 @@ def synergy_figures(s: Scope, groups: dict[str, str]) -> list[Figure]:
 
 def referentiel(s: Scope) -> list[Figure]:
     implemented = {p["synergy"] for p in s.parties if p["status"] == "implemented"}
-    companies = {a for a in s.actors if actor_group(s.organisations[a]["kind"]) == "company"}
-    engaged = companies & ({f["id"] for f in s.flows} | {p["org"] for p in s.parties}
-                           | {i["org"] for i in s.invitations if i["participants"]})
+    companies = s.companies & engaged(s)
     existing = s.current_exchanges()
     return [Figure("operational_synergies", len(implemented)),
-            Figure("companies_engaged", len(engaged), f"{len(engaged)} / {len(companies)}"),
+            Figure("companies_engaged", len(companies), f"{len(companies)} / {len(s.companies)}"),
             Figure("exchanged_tonnage", round(_tonnes(existing), 1), f"n = {len(existing)}")]
 
 
@@ -247,7 +246,7 @@ def coverage(s: Scope) -> list[Figure]:
 def figures(kb, territory: str | None = None) -> tuple[Scope, list[Figure]]:
     """Every indicator of a territory, computed; see :func:`indicators` for the labelled table."""
     s = scope(kb, territory)
-    figs = (roundput(kb, s) + diversity(s) + cooperation(s) + locality(s) + network(kb, s) + evaluation(s)
+    figs = (roundput(kb, s) + diversity(s) + cooperation(s) + locality(s) + network(s) + evaluation(s)
             + referentiel(s) + coverage(s))
     return s, figs
 

@@ -4,9 +4,10 @@ from the store with one query per kind of fact (organisations, flows, exchanges,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..errors import QueryError
-from .extract import exchanges, flows, territory_members
+from .extract import edge_key, exchanges, flows, inside, territory_members
 
 ORGANISATIONS = (
     "MATCH (o:Organisation) OPTIONAL MATCH (o)-[:LOCATED_IN]->(c:Territory) "
@@ -43,14 +44,42 @@ class Scope:
     name: str
     organisations: dict[str, dict]  # every organisation, by id (partners may lie outside)
     actors: set[str]
-    flows: list[dict] = field(default_factory=list)  # diagnostic flows of the actors, with a status
-    exchanges: list[dict] = field(default_factory=list)  # SUPPLIES touching at least one actor
+    all_flows: list[dict] = field(default_factory=list)  # every diagnostic flow, with a status
+    all_exchanges: list[dict] = field(default_factory=list)  # every SUPPLIES edge
     parties: list[dict] = field(default_factory=list)  # PARTY_TO of the actors
     invitations: list[dict] = field(default_factory=list)  # INVITED (+ attendance) of the actors
     in_bodies: set[str] = field(default_factory=set)
 
     def inside(self, org: str | None) -> bool:
         return org in self.actors
+
+    @cached_property
+    def groups(self) -> dict[str, str]:
+        """Actor → company, public, ess or other."""
+        return {a: actor_group(self.organisations[a]["kind"]) for a in self.actors}
+
+    @cached_property
+    def companies(self) -> set[str]:
+        return {a for a, g in self.groups.items() if g == "company"}
+
+    @cached_property
+    def flows(self) -> list[dict]:
+        """Diagnostic flows of the actors."""
+        return [f for f in self.all_flows if f["id"] in self.actors]
+
+    @cached_property
+    def exchanges(self) -> list[dict]:
+        """SUPPLIES touching at least one actor."""
+        return [e for e in self.all_exchanges if e["source"] in self.actors or e["target"] in self.actors]
+
+    def network(self) -> list[dict]:
+        """The territory's exchange network, as ``extract.exchanges(kb, territory=…)`` gives it: both ends
+        inside (every exchange when no territory is given)."""
+        return inside(self.all_exchanges, self.actors if self.territory else None)
+
+    def network_flows(self) -> list[dict]:
+        """The diagnostic flows ``extract.flows(kb, territory)`` gives: the actors' (all without a territory)."""
+        return self.flows if self.territory else self.all_flows
 
     def current_flows(self) -> list[dict]:
         """Flows as handled today: not the planned or potential shares of a synergy."""
@@ -67,11 +96,7 @@ def with_status(rows: list[dict], edges: list[dict]) -> list[dict]:
     synergy would move to a new partner; only the first counts in today's tonnages.
     """
     status = {(e["source"], e["target"], e["material"]): e["status"] for e in edges}
-    out = []
-    for f in rows:
-        ends = (f["id"], f["partner"]) if f["direction"] == "out" else (f["partner"], f["id"])
-        out.append({**f, "status": status.get((*ends, f["material"]), "existing") if f["partner"] else "existing"})
-    return out
+    return [{**f, "status": status.get(edge_key(f), "existing") if f["partner"] else "existing"} for f in rows]
 
 
 def scope(kb, territory: str | None = None) -> Scope:
@@ -87,11 +112,9 @@ def scope(kb, territory: str | None = None) -> Scope:
         where = f"territory {territory!r} ({name})" if territory else "the graph"
         raise QueryError(f"{where} has no organisation located in it: load a stakeholder list or a SIRENE "
                          "extract whose communes lie there, or choose another --territory")
-    touching = [e for e in exchanges(kb) if e["source"] in actors or e["target"] in actors]
+    edges = exchanges(kb)
     return Scope(
-        territory, name, orgs, actors,
-        flows=with_status([f for f in flows(kb) if f["id"] in actors], touching),
-        exchanges=touching,
+        territory, name, orgs, actors, all_flows=with_status(flows(kb), edges), all_exchanges=edges,
         parties=[p for p in kb.store.records(PARTIES) if p["org"] in actors],
         invitations=[i for i in kb.store.records(INVITATIONS) if i["org"] in actors],
         in_bodies={r["org"] for r in kb.store.records(IN_BODIES)} & actors,

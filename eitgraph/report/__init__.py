@@ -36,9 +36,8 @@ def _value(value, unit: str, lang: str) -> str:
 
 
 def _outputs(flows: list[dict]) -> list[dict]:
-    """Outputs as handled today, in tonnes."""
-    return [f for f in flows if f["direction"] == "out" and f["unit"] == TONNES and f["quantity"]
-            and f["status"] == "existing"]
+    """The outputs in tonnes among ``flows`` (the scope's current flows: see ``Scope.current_flows``)."""
+    return [f for f in flows if f["direction"] == "out" and f["unit"] == TONNES and f["quantity"]]
 
 
 def treatment_chart(flows: list[dict], lang: str) -> str:
@@ -123,12 +122,13 @@ def _css() -> str:
 
 
 def _charts(s, lang: str) -> str:
-    if not _outputs(s.flows):
+    current = s.current_flows()
+    if not _outputs(current):
         return f'<section><p class="intro">{say(lang, "no_chart")}</p></section>'
     names = {k: o["name"] for k, o in s.organisations.items()}
     return (f'<section class="charts"><h2>{say(lang, "outputs")}</h2>'
-            f'<h3>{say(lang, "bars")}</h3>{treatment_chart(s.flows, lang)}'
-            f'<h3>{say(lang, "sankey")}</h3>{flow_sankey(s.flows, names, lang)}</section>')
+            f'<h3>{say(lang, "bars")}</h3>{treatment_chart(current, lang)}'
+            f'<h3>{say(lang, "sankey")}</h3>{flow_sankey(current, names, lang)}</section>')
 
 
 def _footer(kb, lang: str) -> str:
