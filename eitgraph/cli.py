@@ -21,7 +21,7 @@ from .errors import EitgraphError
 from .kb import KnowledgeBase, example_manifest
 from .mapping import LoaderSpec, available_kinds
 from .maps.command import map_command
-from .output import FORMATS, render, write
+from .output import FORMATS, emit
 from .rdf.command import export_group
 from .report.command import indicators_command, report_command
 from .schema import load_model
@@ -191,14 +191,7 @@ def query(obj: Context, name, params, fmt, out, engine):
     """
     with obj.open(quick=True) as kb:
         df = kb.query(name, engine=engine, **_pairs(params, "--param"))
-    if out:
-        write(df, fmt if fmt != "table" else {".xlsx": "xlsx", ".json": "json"}.get(out.suffix, "csv"), out)
-        click.echo(f"{len(df)} rows written to {out}")
-    else:
-        if fmt == "xlsx":
-            raise click.BadParameter("xlsx needs --out FILE", param_hint="--format")
-        text = render(df, fmt)
-        click.echo(text, nl=not text.endswith("\n"))
+    emit(df, fmt, out)
 
 
 @cli.command()

@@ -48,3 +48,19 @@ def write(df: pd.DataFrame, fmt: str, out: Path, sheet: str = "résultats") -> N
         df.map(_cell).to_excel(out, index=False, sheet_name=sheet[:31])
     else:
         out.write_text(render(df, fmt) + ("" if fmt == "csv" else "\n"), encoding="utf-8")
+
+
+def emit(df: pd.DataFrame, fmt: str, out: Path | None, sheet: str = "résultats", noun: str = "rows",
+         table: pd.DataFrame | None = None) -> None:
+    """What the CLI does with a result: write ``out`` (its format from ``fmt``, or from the file suffix
+    when ``fmt`` is ``table``), else print it; ``table`` is what a terminal table shows, if not ``df``."""
+    import click
+
+    if out:
+        write(df, fmt if fmt != "table" else {".xlsx": "xlsx", ".json": "json"}.get(out.suffix, "csv"), out, sheet)
+        click.echo(f"{len(df)} {noun} written to {out}")
+        return
+    if fmt == "xlsx":
+        raise click.BadParameter("xlsx needs --out FILE", param_hint="--format")
+    text = render(table if fmt == "table" and table is not None else df, fmt)
+    click.echo(text, nl=not text.endswith("\n"))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..output import FORMATS, render, write
+from ..output import FORMATS, emit
 
 TABLE_COLUMNS = ["group", "code", "indicator", "value", "unit", "basis"]
 
@@ -41,17 +41,8 @@ def indicators_command(obj, territory, fmt, out, lang):
     """
     with obj.open(quick=True) as kb:
         df = kb.indicators(territory=territory, lang=lang)
-    if out:
-        write(df, fmt if fmt != "table" else {".xlsx": "xlsx", ".json": "json"}.get(out.suffix, "csv"), out,
-              sheet="indicateurs")
-        click.echo(f"{len(df)} indicators written to {out}")
-    elif fmt == "xlsx":
-        raise click.BadParameter("xlsx needs --out FILE", param_hint="--format")
-    else:
-        if fmt == "table":
-            df = df[TABLE_COLUMNS].assign(value=df["value"].map(_plain))
-        text = render(df, fmt)
-        click.echo(text, nl=not text.endswith("\n"))
+    emit(df, fmt, out, sheet="indicateurs", noun="indicators",
+         table=df[TABLE_COLUMNS].assign(value=df["value"].map(_plain)))
 
 
 @click.command("report")
