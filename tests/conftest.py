@@ -1,5 +1,6 @@
-"""Shared fixtures: one embedded ArcadeDB server per test session (the JVM is per process),
-one fresh database per test module or test, real files from ``reference/`` and ``tests/data``."""
+"""Shared fixtures: one embedded ArcadeDB server per test session (the JVM is per process), one
+fresh database per test module or test, real files from ``reference/`` and ``examples/``, and the
+Thur Doller example loaded once per session for the modules that only read it."""
 
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from browserhelpers import CHROMEDRIVER, CHROMIUM
 import eitgraph
 from eitgraph import resources
 
-DATA = Path(__file__).parent / "data"
 BANATIC = resources.path("reference", "perimetre-epci-a-fp.csv")
 
 
@@ -29,8 +29,8 @@ def new_kb(store_dir):
     """Factory: a knowledge base on a fresh, empty database of the session's embedded server."""
     opened = []
 
-    def make() -> eitgraph.KnowledgeBase:
-        kb = eitgraph.open(data_dir=store_dir, database=f"t{uuid.uuid4().hex[:12]}")
+    def make(database: str | None = None) -> eitgraph.KnowledgeBase:
+        kb = eitgraph.open(data_dir=store_dir, database=database or f"t{uuid.uuid4().hex[:12]}")
         opened.append(kb)
         return kb
 
@@ -39,17 +39,42 @@ def new_kb(store_dir):
         kb.close()
 
 
-def load_haut_rhin(kb) -> None:
-    """The real BANATIC file, Haut-Rhin only, plus the PETR grouping of the example."""
-    kb.load("territory", BANATIC, dataset_id="territory:68", departement="68")
+EXAMPLE_KINDS = ["territory", "materials", "groupings", "stakeholders", "diagnostics", "synergies", "workshops",
+                 "referentiel", *["plans"] * 7]
+
+
+@pytest.fixture(scope="session")
+def example_kb(new_kb):
+    """The Thur Doller example, loaded once per session through its manifest. Read-only: a module that
+    writes loads its own copy (see tests/test_maps.py). Notebooks attach to it through the session's server."""
+    kb = new_kb("example")
+    reports = kb.load_manifest(eitgraph.example_manifest())
+    assert [r.kind for r in reports] == EXAMPLE_KINDS
+    return kb
+
+
+@pytest.fixture(scope="session")
+def haut_rhin(tmp_path_factory) -> Path:
+    """The rows of the real BANATIC file whose EPCI sits in the Haut-Rhin, in the file's own format
+    (cp1252, ``;``, CRLF): loading it with ``departement=68`` writes what the whole file does, without
+    reading the 35,000 rows of France at every test."""
+    header, *rows = BANATIC.read_bytes().split(b"\r\n")
+    path = tmp_path_factory.mktemp("banatic") / "perimetre-epci-68.csv"
+    path.write_bytes(b"\r\n".join([header, *(r for r in rows if r.startswith(b"68;"))]) + b"\r\n")
+    return path
+
+
+def load_haut_rhin(kb, path: Path) -> None:
+    """Haut-Rhin from the BANATIC file (see :func:`haut_rhin`), plus the PETR grouping of the example."""
+    kb.load("territory", path, dataset_id="territory:68", departement="68")
     kb.load("groupings", resources.path("examples", "thur-doller", "groupements.csv"))
 
 
 @pytest.fixture(scope="module")
-def territory_kb(new_kb):
+def territory_kb(new_kb, haut_rhin):
     """Haut-Rhin communes, EPCI and the PETR; tests must not write to it."""
     kb = new_kb()
-    load_haut_rhin(kb)
+    load_haut_rhin(kb, haut_rhin)
     return kb
 
 
@@ -59,10 +84,10 @@ def empty_kb(new_kb):
 
 
 @pytest.fixture()
-def writable_kb(new_kb):
+def writable_kb(new_kb, haut_rhin):
     """A fresh database with Haut-Rhin loaded, for tests that write."""
     kb = new_kb()
-    load_haut_rhin(kb)
+    load_haut_rhin(kb, haut_rhin)
     return kb
 
 

@@ -6,7 +6,7 @@ import uuid
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from conftest import BANATIC, DATA  # noqa: F401
+from conftest import BANATIC
 
 from eitgraph.cli import cli
 

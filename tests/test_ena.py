@@ -4,7 +4,6 @@ of a small exchange loop loaded into the real embedded store, and the Thur Dolle
 import numpy as np
 import pytest
 
-import eitgraph
 from eitgraph import resources
 from eitgraph.analytics.ena import analyse, network_analysis
 from eitgraph.errors import QueryError
@@ -141,10 +140,10 @@ c;sortant;emballages;15 01 01;;;;;;b;existant
 
 
 @pytest.fixture(scope="module")
-def loop_kb(new_kb, tmp_path_factory):
+def loop_kb(new_kb, haut_rhin, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("ena")
     kb = new_kb()
-    kb.load("territory", resources.path("reference", "perimetre-epci-a-fp.csv"), departement="68")
+    kb.load("territory", haut_rhin, departement="68")
     kb.load("materials", resources.path("reference", "list_of_waste.csv"))
     for kind, name, text in (("stakeholders", "acteurs.csv", ACTORS), ("diagnostics", "diag.csv", DIAG)):
         (tmp / name).write_text(text, encoding="utf-8")
@@ -209,17 +208,10 @@ def test_an_empty_network_names_its_scope(loop_kb):
 
 # -- the Thur Doller example ----------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def demo_kb(new_kb):
-    kb = new_kb()
-    kb.load_manifest(eitgraph.example_manifest())
-    return kb
-
-
-def test_thur_doller_exchange_network(demo_kb):
-    res = network_analysis(demo_kb, territory="PETR-THUR-DOLLER")
+def test_thur_doller_exchange_network(example_kb):
+    res = network_analysis(example_kb, territory="PETR-THUR-DOLLER")
     r = res.ena
-    internal = demo_kb.cypher("MATCH (a:Organisation)-[s:SUPPLIES]->(b:Organisation) WHERE s.unit = 't/an' "
+    internal = example_kb.cypher("MATCH (a:Organisation)-[s:SUPPLIES]->(b:Organisation) WHERE s.unit = 't/an' "
                               "AND s.quantity IS NOT NULL RETURN a.id AS a, b.id AS b, s.quantity AS q")
     inside = set(r.names)
     assert r.total_system_throughput - r.boundary_input - r.boundary_output == pytest.approx(

@@ -46,10 +46,10 @@ def write(tmp, name, text):
 
 
 @pytest.fixture(scope="module")
-def flows_kb(new_kb, tmp_path_factory):
+def flows_kb(new_kb, haut_rhin, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("flows")
     kb = new_kb()
-    kb.load("territory", resources.path("reference", "perimetre-epci-a-fp.csv"), departement="68")
+    kb.load("territory", haut_rhin, departement="68")
     kb.load("materials", resources.path("reference", "list_of_waste.csv"))
     kb.load("stakeholders", write(tmp, "acteurs.csv", ACTORS))
     kb.load("diagnostics", write(tmp, "diag.csv", DIAG))

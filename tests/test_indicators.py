@@ -10,7 +10,6 @@ import pytest
 from click.testing import CliRunner
 from loadhelpers import snapshot
 
-import eitgraph
 from eitgraph import resources
 from eitgraph.cli import cli
 from eitgraph.errors import InputError, QueryError
@@ -65,10 +64,10 @@ def haversine(lat1, lon1, lat2, lon2):
 
 
 @pytest.fixture(scope="module")
-def small_kb(new_kb, tmp_path_factory):
+def small_kb(new_kb, haut_rhin, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("indicators")
     kb = new_kb()
-    kb.load("territory", resources.path("reference", "perimetre-epci-a-fp.csv"), departement="68")
+    kb.load("territory", haut_rhin, departement="68")
     kb.load("materials", resources.path("reference", "list_of_waste.csv"))
     for kind, text in (("stakeholders", ACTORS), ("diagnostics", DIAG), ("synergies", SYNERGIES),
                        ("workshops", WORKSHOPS)):
@@ -223,13 +222,6 @@ def test_cli_indicators_and_report(small_kb, store_dir, tmp_path):
     done = runner.invoke(cli, [*base, "report", "--territory", CC, "--out", str(out)])
     assert done.exit_code == 0, done.output
     assert "Rapport au comité de pilotage" in out.read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def example_kb(new_kb):
-    kb = new_kb()
-    kb.load_manifest(eitgraph.example_manifest())
-    return kb
 
 
 def test_thur_doller_indicators_are_meaningful(example_kb):

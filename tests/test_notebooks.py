@@ -1,5 +1,6 @@
-"""The notebooks in notebooks/ run top to bottom in a fresh kernel (nbclient) against their own embedded
-store, and are committed without outputs."""
+"""The notebooks in notebooks/ run top to bottom in a fresh kernel (nbclient), and are committed without
+outputs. The kernel attaches to the session's embedded server and its copy of the example (the notebooks'
+own manifest load then finds every file unchanged and writes nothing)."""
 
 from __future__ import annotations
 
@@ -28,9 +29,10 @@ def test_committed_without_outputs(path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs(path, tmp_path_factory, monkeypatch):
-    # One store for the three notebooks (the manifest load is skipped when unchanged); the kernel inherits it.
-    monkeypatch.setenv("EITGRAPH_DATA", str(tmp_path_factory.getbasetemp() / "notebook-store"))
+def test_notebook_runs(path, example_kb, tmp_path_factory, monkeypatch):
+    # The kernel inherits the environment: it reaches the example through this process's server.
+    monkeypatch.setenv("EITGRAPH_DATA", str(example_kb.config.data_dir))
+    monkeypatch.setenv("NEO4J_DATABASE", example_kb.config.database)
     monkeypatch.delenv("NEO4J_URI", raising=False)
     book = nbformat.read(path, as_version=4)
     client = nbclient.NotebookClient(book, timeout=600, kernel_name="python3",

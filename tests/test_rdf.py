@@ -58,15 +58,8 @@ def test_rdf_loader_writes_every_label_and_type_but_datasets():
 
 # -- the example, exported -----------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def demo_kb(new_kb):
-    kb = new_kb()
-    kb.load_manifest(eitgraph.example_manifest())
-    return kb
-
-
-@pytest.fixture(scope="module")
-def exported(demo_kb):
-    return demo_kb.to_rdf()
+def exported(example_kb):
+    return example_kb.to_rdf()
 
 
 def counts(kb) -> tuple[dict, dict]:
@@ -122,8 +115,8 @@ def test_sparql_over_the_export(exported):
 
 # -- round trip ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize("fmt", ["ttl", "jsonld"])
-def test_round_trip(demo_kb, new_kb, tmp_path, fmt):
-    first = demo_kb.to_rdf(provenance=False)
+def test_round_trip(example_kb, new_kb, tmp_path, fmt):
+    first = example_kb.to_rdf(provenance=False)
     path = tmp_path / f"thur-doller.{fmt}"
     path.write_text(serialize(first, fmt), encoding="utf-8")
     other = new_kb()
@@ -132,7 +125,7 @@ def test_round_trip(demo_kb, new_kb, tmp_path, fmt):
     second = other.to_rdf(provenance=False)
     assert len(first) == len(second)
     assert isomorphic(first, second)
-    assert counts(other) == counts(demo_kb)
+    assert counts(other) == counts(example_kb)
     # the import is the provenance of what it wrote
     rows = other.store.records("MATCH (t:Territory {code: '68334'}) RETURN t.sources AS s")
     assert rows[0]["s"] == ["rdf:thur-doller"]
@@ -142,8 +135,8 @@ def test_round_trip(demo_kb, new_kb, tmp_path, fmt):
     assert other.load("rdf", path).unchanged
 
 
-def test_reimporting_an_edited_file_replaces_what_it_wrote(demo_kb, new_kb, tmp_path):
-    g = demo_kb.to_rdf(territory="200036465", provenance=False)
+def test_reimporting_an_edited_file_replaces_what_it_wrote(example_kb, new_kb, tmp_path):
+    g = example_kb.to_rdf(territory="200036465", provenance=False)
     path = tmp_path / "thann-cernay.ttl"
     path.write_text(serialize(g, "ttl"), encoding="utf-8")
     other = new_kb()
@@ -157,8 +150,8 @@ def test_reimporting_an_edited_file_replaces_what_it_wrote(demo_kb, new_kb, tmp_
     assert counts(other)[0]["Territory"] == n - 1
 
 
-def test_export_of_a_territory(demo_kb):
-    g = demo_kb.to_rdf(territory="200036465")
+def test_export_of_a_territory(example_kb):
+    g = example_kb.to_rdf(territory="200036465")
     communes = set(g.subjects(RDF.type, EG.Commune))
     assert len(communes) == 16 and node_iri("Territory", "68334") in communes
     assert set(g.subjects(RDF.type, EG.EPCI)) == {node_iri("Territory", "200036465")}
@@ -166,11 +159,11 @@ def test_export_of_a_territory(demo_kb):
     for org in orgs:
         assert g.value(org, EG.locatedIn) in communes
     with pytest.raises(eitgraph.EitgraphError, match="not in the graph"):
-        demo_kb.to_rdf(territory="99999")
+        example_kb.to_rdf(territory="99999")
 
 
-def test_anonymized_export(demo_kb, exported):
-    g = demo_kb.to_rdf(anonymize=True)
+def test_anonymized_export(example_kb, exported):
+    g = example_kb.to_rdf(anonymize=True)
     assert not set(g.subjects(RDF.type, EG.Person))
     for p in (EG.siret, EG.siren, EG.lat, EG.lon, EG.quantity, EG.cost, EG.email):
         assert not set(g.triples((None, p, None))), p
@@ -254,7 +247,7 @@ def test_a_neighbours_file_with_other_iris_merges_by_key(writable_kb, tmp_path):
 
 
 # -- CLI -----------------------------------------------------------------------------------------------
-def test_cli_export_and_load(demo_kb, new_kb, store_dir, tmp_path):
+def test_cli_export_and_load(example_kb, new_kb, store_dir, tmp_path):
     runner = CliRunner()
 
     def run(database, *args):
@@ -262,19 +255,19 @@ def test_cli_export_and_load(demo_kb, new_kb, store_dir, tmp_path):
                              catch_exceptions=False)
 
     out = tmp_path / "pays.jsonld"
-    result = run(demo_kb.config.database, "export", "rdf", "--territory", "PETR-THUR-DOLLER", "--anonymize",
+    result = run(example_kb.config.database, "export", "rdf", "--territory", "PETR-THUR-DOLLER", "--anonymize",
                  "--out", str(out))
     assert result.exit_code == 0, result.output
     assert "Wrote" in result.output and "(jsonld)" in result.output
     g = Graph().parse(out, format="json-ld")
     assert len(set(g.subjects(RDF.type, EG.Commune))) == 46
     nt = tmp_path / "all.nt"
-    assert run(demo_kb.config.database, "export", "rdf", "--format", "nt", "--no-provenance",
+    assert run(example_kb.config.database, "export", "rdf", "--format", "nt", "--no-provenance",
                "--out", str(nt)).exit_code == 0
     other = new_kb()
     result = run(other.config.database, "load", "rdf", str(nt))
     assert result.exit_code == 0, result.output
-    assert counts(other) == counts(demo_kb)
+    assert counts(other) == counts(example_kb)
     bad = tmp_path / "bad.ttl"
     bad.write_text("@prefix eg: <https://w3id.org/eitgraph/vocab#> .\neg:a eg:b\n", encoding="utf-8")
     result = runner.invoke(cli, ["--data-dir", str(store_dir), "--database", other.config.database,

@@ -101,9 +101,9 @@ def test_report_in_english_and_for_every_territory(browser, report_kb, tmp_path)
     assert "all loaded territories" in browser.find_element("css selector", ".where").text
 
 
-def test_report_without_tonnages_says_so(report_kb, new_kb, tmp_path):
+def test_report_without_tonnages_says_so(report_kb, new_kb, haut_rhin, tmp_path):
     kb = new_kb()
-    kb.load("territory", eitgraph.resources.path("reference", "perimetre-epci-a-fp.csv"), departement="68")
+    kb.load("territory", haut_rhin, departement="68")
     path = tmp_path / "acteurs.csv"
     path.write_text("Raison sociale;Type d'acteur;Code INSEE\nSeule SA;Entreprise;68334\n", encoding="utf-8")
     kb.load("stakeholders", path)
