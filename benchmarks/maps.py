@@ -22,11 +22,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from eitgraph.kinds import KINDS
 from eitgraph.maps.aggregate import aggregate
 from eitgraph.maps.model import MapEdge, MapGraph, MapNode
 from eitgraph.maps.render import build_page
-from eitgraph.materials import categories
+from eitgraph.model.materials import categories
+from eitgraph.model.organisation_kinds import KINDS
 
 TARGET_S, TARGET_MB = 10.0, 10.0
 

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import eitgraph
-from eitgraph import resources
+from eitgraph import shipped
 from eitgraph.planbook import write_tet_workbook
 
 TARGETS = {"load": 30.0, "overlaps": 10.0}
@@ -89,7 +89,7 @@ def main() -> int:
     files = [write_tet_workbook(work / f"plan{p}.xlsx", rows) for p, rows in enumerate(variants)]
     ok = True
     with eitgraph.open(data_dir=work / "store") as kb:
-        kb.load("referentiel", resources.path("reference", "referentiel-eci-structure.csv"))
+        kb.load("referentiel", shipped.path("reference", "referentiel-eci-structure.csv"))
         seconds = []
         for p, f in enumerate(files):
             t = time.monotonic()

@@ -37,8 +37,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 import regional  # benchmarks/regional.py: the synthetic region
 
 from eitgraph.analytics import substitution as substitution_module
-from eitgraph.geo import lambert93_to_wgs84
-from eitgraph.materials import normalise_quantity
+from eitgraph.model.geo import lambert93_to_wgs84
+from eitgraph.model.materials import normalise_quantity
 from eitgraph.values import slug
 
 TARGET_SECONDS = 25.0

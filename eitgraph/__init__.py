@@ -17,8 +17,8 @@ from __future__ import annotations
 from .config import StoreConfig
 from .errors import EitgraphError, InputError, QueryError, StoreError, ValidationError
 from .kb import KnowledgeBase, example_manifest
+from .version import __version__
 
-__version__ = "0.1.0"
 __all__ = [
     "EitgraphError",
     "InputError",

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import yaml
 
-from . import resources
+from . import shipped
 from .errors import QueryError
-from .values import parse_number
+from .values import parse_boolean, parse_number, split_list
 
 _PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 TYPES = ("string", "integer", "number", "boolean", "list")
@@ -48,9 +48,9 @@ class Parameter:
             if self.type == "number":
                 return parse_number(value)
             if self.type == "boolean":
-                return value.strip().lower() in {"1", "true", "yes", "oui", "vrai"}
+                return parse_boolean(value)
             if self.type == "list":
-                return [v.strip() for v in value.split(",") if v.strip()]
+                return split_list(value, ",")
         except ValueError:
             raise QueryError(f"parameter {self.name!r} must be of type {self.type}, got {value!r}") from None
         return value
@@ -66,7 +66,7 @@ class Query:
     python: str | None = None  # "module:function" computing the answer in Python; the Cypher stays the reference
 
     def python_function(self):
-        return resources.declared_function(self.python)
+        return shipped.declared_function(self.python)
 
     def bind(self, given: dict | None) -> dict:
         """Check and complete parameters: undeclared or missing required ones are errors."""
@@ -121,7 +121,7 @@ class Catalogue:
     """All queries of a folder (default: the shipped ``queries/``)."""
 
     def __init__(self, folder: Path | None = None):
-        self.folder = folder or resources.folder("queries")
+        self.folder = folder or shipped.folder("queries")
         self._queries = {}
         for path in sorted(self.folder.glob("*.cypher")):
             q = parse_query_file(path)

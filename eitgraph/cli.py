@@ -14,18 +14,19 @@ from pathlib import Path
 
 import click
 
-from . import __version__, resources
+from . import shipped
 from .catalogue import Catalogue
 from .config import StoreConfig
 from .errors import EitgraphError
 from .kb import KnowledgeBase, example_manifest
 from .mapping import LoaderSpec, available_kinds
 from .maps.command import map_command
+from .model.graph import load_model
 from .output import FORMATS, emit
 from .rdf.command import export_group
 from .report.command import indicators_command, report_command
-from .schema import load_model
 from .templates import write_template
+from .version import __version__
 
 
 class Context:
@@ -307,7 +308,7 @@ def kinds(kind):
                 click.echo(f"    {col.aliases[0]!r:<40} {col.type}{flag}  aliases: {', '.join(col.aliases[1:])}")
             for opt in spec.options.values():
                 click.echo(f"    option {opt.name}: {opt.description}")
-    click.echo(f"\nMappings live in {resources.folder('loaders')}.")
+    click.echo(f"\nMappings live in {shipped.folder('loaders')}.")
 
 
 @cli.command()

@@ -13,12 +13,12 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from . import resources
+from . import shipped
 from .catalogue import Catalogue
 from .config import StoreConfig
 from .errors import ConfigError, QueryError
 from .loading import Loader, LoadReport, Progress
-from .schema import Model, load_model
+from .model.graph import Model, load_model
 from .store import Store
 
 
@@ -176,12 +176,12 @@ class KnowledgeBase:
 def _manifest_file(manifest: Path, name: str) -> Path:
     """Files are relative to the manifest; ``reference:NAME`` is a shipped reference file."""
     if name.startswith("reference:"):
-        return resources.path("reference", name.split(":", 1)[1])
+        return shipped.path("reference", name.split(":", 1)[1])
     return (manifest.parent / name).resolve()
 
 
 def example_manifest(name: str = "thur-doller") -> Path:
     """The manifest of a shipped example dataset."""
-    return resources.path("examples", name, "manifest.yaml")
+    return shipped.path("examples", name, "manifest.yaml")
 
 

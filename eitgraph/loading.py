@@ -22,9 +22,9 @@ from pathlib import Path
 from .errors import EitgraphError, Location, Problems
 from .graphbatch import GraphBatch
 from .mapping import LoaderSpec, Record
+from .model.graph import Model, load_model
 from .querybuilder import QueryBuilder
 from .readers import Table, read_table
-from .schema import Model, load_model
 
 Progress = Callable[[int, int], None]  # (done, total) in rows written
 

@@ -18,10 +18,10 @@ from typing import Any
 
 import yaml
 
-from . import resources
+from . import shipped
 from .errors import ConfigError, Location, Problems
 from .readers import Table
-from .values import PARSERS, fold, split_list
+from .values import PARSERS, fold, parse_boolean, parse_integer, parse_number, split_list
 
 
 @dataclass(frozen=True)
@@ -57,12 +57,85 @@ class _Bad:
     message: str
 
 
+OPTION_TYPES = ("string", "boolean", "integer", "number", "list")
+
+
 @dataclass(frozen=True)
 class OptionSpec:
+    """A loader option: its declared type, accepted values (``choices``) and default. Values are checked
+    and coerced once, whether they come as text (``-o create_missing=false``) or typed (YAML, Python).
+
+    >>> OptionSpec("infer", type="boolean").coerce("non", "plans"), OptionSpec("epci", type="list").coerce("a, b", "x")
+    (False, ['a', 'b'])
+    >>> OptionSpec("budget_text", choices=("error", "keep")).coerce("peut-etre", "plans")
+    Traceback (most recent call last):
+    ...
+    eitgraph.errors.ConfigError: loader 'plans': option 'budget_text' takes one of error, keep, not 'peut-etre'
+    """
+
     name: str
     description: str = ""
     type: str = "string"
     default: Any = None
+    choices: tuple[str, ...] | None = None
+
+    def coerce(self, value: Any, kind: str) -> Any:
+        """The value as the declared type (None stays None); ConfigError naming the option otherwise."""
+        if value is None:
+            return None
+        try:
+            value = _OPTION_COERCE[self.type](value)
+        except (ValueError, TypeError):
+            raise ConfigError(f"loader {kind!r}: option {self.name!r} takes {_OPTION_WORDS[self.type]}, "
+                              f"not {value!r}") from None
+        if self.choices is not None:
+            chosen = next((c for c in self.choices if fold(c) == fold(str(value))), None)
+            if chosen is None:
+                raise ConfigError(f"loader {kind!r}: option {self.name!r} takes one of {', '.join(self.choices)}, "
+                                  f"not {value!r}")
+            value = chosen
+        return value
+
+
+def _boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        return parse_boolean(value)
+    raise ValueError(value)
+
+
+def _list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return split_list(value, ",")
+    if isinstance(value, (list, tuple, set)):
+        return [str(v) for v in value]
+    return [str(value)]
+
+
+def _string(value: Any) -> str:
+    if isinstance(value, (list, dict, bool)):
+        raise ValueError(value)
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _integer(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError(value)
+    return value if isinstance(value, int) else parse_integer(str(value))
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError(value)
+    return float(value) if isinstance(value, (int, float)) else parse_number(str(value))
+
+
+_OPTION_COERCE = {"string": _string, "boolean": _boolean, "integer": _integer, "number": _number, "list": _list}
+_OPTION_WORDS = {"string": "a text", "boolean": "oui/non (true/false, 1/0…)", "integer": "a whole number",
+                 "number": "a number", "list": "a list (or comma-separated text)"}
 
 
 @dataclass
@@ -100,10 +173,10 @@ class LoaderSpec:
         return _load_spec(kind)
 
     def transform_function(self) -> Callable:
-        return resources.declared_function(self.transform)
+        return shipped.declared_function(self.transform)
 
     def reader_function(self) -> Callable | None:
-        return resources.declared_function(self.reader) if self.reader else None
+        return shipped.declared_function(self.reader) if self.reader else None
 
     # -- headers -----------------------------------------------------------
     def match_headers(self, table: Table) -> dict[str, int]:
@@ -161,12 +234,17 @@ class LoaderSpec:
         return out
 
     def resolve_options(self, given: dict | None) -> dict:
+        """Every declared option, given or defaulted, checked and coerced to its declared type."""
         given = dict(given or {})
         unknown = sorted(set(given) - set(self.options))
         if unknown:
             raise ConfigError(f"loader {self.kind!r} has no option {', '.join(unknown)}; "
                               f"options: {', '.join(self.options) or 'none'}")
-        return {name: given.get(name, opt.default) for name, opt in self.options.items()}
+        out = {}
+        for name, opt in self.options.items():
+            value = given.get(name)
+            out[name] = opt.coerce(opt.default if value is None else value, self.kind)
+        return out
 
 
 def _choices(raw: dict | None) -> dict[str, str] | None:
@@ -181,7 +259,7 @@ def _choices(raw: dict | None) -> dict[str, str] | None:
 
 @cache
 def _load_spec(kind: str) -> LoaderSpec:
-    path = resources.path("loaders", f"{kind}.yaml")
+    path = shipped.path("loaders", f"{kind}.yaml")
     if not path.exists():
         raise ConfigError(f"unknown source kind {kind!r}; known kinds: {', '.join(available_kinds())}")
     with open(path, encoding="utf-8") as fh:
@@ -195,7 +273,14 @@ def _load_spec(kind: str) -> LoaderSpec:
         spellings = tuple(str((v or [k])[0]) for k, v in raw_choices.items()) if raw_choices else ()
         columns[name] = ColumnSpec(name, tuple(c.get("aliases", [name])), ctype, bool(c.get("required")),
                                    bool(c.get("list")), _choices(raw_choices), c.get("description", ""), spellings)
-    options = {n: OptionSpec(n, **(o or {})) for n, o in (raw.get("options") or {}).items()}
+    options = {}
+    for n, o in (raw.get("options") or {}).items():
+        o = dict(o or {})
+        if o.get("type", "string") not in OPTION_TYPES:
+            raise ConfigError(f"{path}: option {n}: unknown type {o['type']!r}; types: {', '.join(OPTION_TYPES)}")
+        if o.get("choices") is not None:
+            o["choices"] = tuple(str(c) for c in o["choices"])
+        options[n] = OptionSpec(n, **o)
     writes = raw.get("writes", {})
     return LoaderSpec(raw["kind"], raw.get("description", ""), raw["transform"], columns,
                       tuple(writes.get("nodes", [])), tuple(writes.get("relationships", [])), options,
@@ -203,4 +288,4 @@ def _load_spec(kind: str) -> LoaderSpec:
 
 
 def available_kinds() -> list[str]:
-    return sorted(p.stem for p in resources.folder("loaders").glob("*.yaml"))
+    return sorted(p.stem for p in shipped.folder("loaders").glob("*.yaml"))

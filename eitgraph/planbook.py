@@ -12,7 +12,7 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-from . import resources
+from . import shipped
 from .values import fold
 
 SHEET = "Fichier dimport"
@@ -21,7 +21,7 @@ EXAMPLE_ROW = 5
 
 
 def template_path() -> Path:
-    return resources.path("reference", "tet-modele-import-plan.xlsx")
+    return shipped.path("reference", "tet-modele-import-plan.xlsx")
 
 
 def write_tet_workbook(path: str | Path, actions: list[dict], keep_example: bool = True,

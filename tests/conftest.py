@@ -14,9 +14,9 @@ import pytest
 from browserhelpers import CHROMEDRIVER, CHROMIUM
 
 import eitgraph
-from eitgraph import resources
+from eitgraph import shipped
 
-BANATIC = resources.path("reference", "perimetre-epci-a-fp.csv")
+BANATIC = shipped.path("reference", "perimetre-epci-a-fp.csv")
 
 
 @pytest.fixture(scope="session")
@@ -67,7 +67,7 @@ def haut_rhin(tmp_path_factory) -> Path:
 def load_haut_rhin(kb, path: Path) -> None:
     """Haut-Rhin from the BANATIC file (see :func:`haut_rhin`), plus the PETR grouping of the example."""
     kb.load("territory", path, dataset_id="territory:68", departement="68")
-    kb.load("groupings", resources.path("examples", "thur-doller", "groupements.csv"))
+    kb.load("groupings", shipped.path("examples", "thur-doller", "groupements.csv"))
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ import pytest
 from loadhelpers import dataset_exists, luhn_complete, make_siret, recs, snapshot, write_csv
 
 from eitgraph.errors import ConfigError, EitgraphError, InputError, ValidationError
+from eitgraph.mapping import LoaderSpec
 
 STAKEHOLDER_HEADER = ["Identifiant", "Raison sociale", "SIRET", "Code NAF", "Type d'acteur", "Code INSEE", "Commune"]
 SIRENE_HEADER = ["siren", "nic", "siret", "etatAdministratifEtablissement", "activitePrincipaleEtablissement",
@@ -331,6 +332,27 @@ def test_unknown_option_and_kind_are_config_errors(territory_kb, tmp_path):
     with pytest.raises(ConfigError, match="unknown source kind 'acteurs'"):
         kb.load("acteurs", path)
     expect_nothing_written(kb, before, "stakeholders:a")
+
+
+def test_options_are_typed_checked_and_coerced_once(territory_kb, tmp_path):
+    """A boolean option reads the same from the command line (text) and from YAML or Python (a bool); a
+    value it cannot read is one error naming the option and what it accepts, before anything is read."""
+    spec = LoaderSpec.load("diagnostics")
+    assert spec.resolve_options({"create_missing": "false"}) == spec.resolve_options({"create_missing": False}) \
+        == {"create_missing": False}
+    assert spec.resolve_options({"create_missing": "oui"}) == {"create_missing": True}
+    assert spec.resolve_options({}) == {"create_missing": False}                   # the declared default
+    path = write_csv(tmp_path / "diag.csv", [["Site", "Sens", "Matière"], ["x", "sortant", "bois"]])
+    before = snapshot(territory_kb)
+    with pytest.raises(ConfigError, match=r"option 'create_missing' takes oui/non .*not 'peut-etre'"):
+        territory_kb.load("diagnostics", path, create_missing="peut-etre")
+    with pytest.raises(ConfigError, match=r"option 'budget_text' takes one of error, keep, not 'garder'"):
+        territory_kb.load("plans", path, budget_text="garder")
+    expect_nothing_written(territory_kb, before, "diagnostics:diag")
+    plans = LoaderSpec.load("plan-form").resolve_options({"infer": "non", "budget_text": "KEEP"})
+    assert (plans["infer"], plans["budget_text"]) == (False, "keep")
+    assert LoaderSpec.load("territory").resolve_options({"epci": "200036465, 246800205"})["epci"] == \
+        ["200036465", "246800205"]
 
 
 def test_territory_filter_matching_nothing_is_an_error(territory_kb, tmp_path):

@@ -1,6 +1,6 @@
 import pytest
 
-from eitgraph.catalogue import Catalogue, parse_query_file
+from eitgraph.catalogue import Catalogue, Parameter, parse_query_file
 from eitgraph.errors import QueryError
 
 
@@ -41,6 +41,16 @@ def test_types_are_coerced_from_cli_text():
     assert q.bind({"urgent_min": "8"})["urgent_min"] == 8
     with pytest.raises(QueryError, match="urgent_min"):
         q.bind({"urgent_min": "beaucoup"})
+
+
+def test_boolean_and_list_parameters_read_values_as_loaders_do():
+    # One boolean reading for columns, options and parameters: an unknown word is an error (a parameter
+    # used to take anything but 1/true/yes/oui/vrai for false), and lists drop empty items.
+    flag, items = Parameter("flag", "boolean"), Parameter("items", "list")
+    assert (flag.coerce("non"), flag.coerce("Oui"), flag.coerce("off")) == (False, True, False)
+    with pytest.raises(QueryError, match="'flag' must be of type boolean"):
+        flag.coerce("peut-être")
+    assert items.coerce("a, b,,c") == ["a", "b", "c"]
 
 
 def test_unknown_query_is_an_error(territory_kb):

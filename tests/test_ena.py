@@ -4,7 +4,7 @@ of a small exchange loop loaded into the real embedded store, and the Thur Dolle
 import numpy as np
 import pytest
 
-from eitgraph import resources
+from eitgraph import shipped
 from eitgraph.analytics.ena import analyse, network_analysis
 from eitgraph.errors import QueryError
 
@@ -144,7 +144,7 @@ def loop_kb(new_kb, haut_rhin, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("ena")
     kb = new_kb()
     kb.load("territory", haut_rhin, departement="68")
-    kb.load("materials", resources.path("reference", "list_of_waste.csv"))
+    kb.load("materials", shipped.path("reference", "list_of_waste.csv"))
     for kind, name, text in (("stakeholders", "acteurs.csv", ACTORS), ("diagnostics", "diag.csv", DIAG)):
         (tmp / name).write_text(text, encoding="utf-8")
         kb.load(kind, tmp / name)

@@ -5,12 +5,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from eitgraph import resources
+from eitgraph import shipped
 from eitgraph.analytics import substitution as substitution_module
 from eitgraph.analytics.substitution import MATCH_WEIGHT, SUBSTITUTION_COLUMNS, compatibilities
 from eitgraph.errors import InputError, QueryError
-from eitgraph.geo import haversine_km
-from eitgraph.materials import category_of_low, normalise_quantity, waste_codes
+from eitgraph.model.geo import haversine_km
+from eitgraph.model.materials import categories, category_of_low, normalise_quantity, waste_codes
 
 ACTORS = """Identifiant;Raison sociale;Type d'acteur;Code INSEE;Latitude;Longitude
 alpha;Alpha Chimie;Entreprise;68334;47,808;7,103
@@ -50,7 +50,7 @@ def flows_kb(new_kb, haut_rhin, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("flows")
     kb = new_kb()
     kb.load("territory", haut_rhin, departement="68")
-    kb.load("materials", resources.path("reference", "list_of_waste.csv"))
+    kb.load("materials", shipped.path("reference", "list_of_waste.csv"))
     kb.load("stakeholders", write(tmp, "acteurs.csv", ACTORS))
     kb.load("diagnostics", write(tmp, "diag.csv", DIAG))
     kb.load("synergies", write(tmp, "syn.csv", SYNERGIES))
@@ -67,7 +67,7 @@ def counts(kb):
 def test_every_waste_code_has_a_category():
     codes = waste_codes()
     assert len(codes) == 842 and sum(c.hazardous for c in codes.values()) == 408
-    assert {category_of_low(c) for c in codes} <= set(__import__("eitgraph.materials").materials.categories())
+    assert {category_of_low(c) for c in codes} <= set(categories())
     assert category_of_low("15 01 03") == "wood"
     assert category_of_low("20 01 08") == "food"
     assert category_of_low("16 02 14") == "metals-weee"
@@ -144,8 +144,8 @@ def test_bad_flows_are_reported_and_nothing_is_written(flows_kb, tmp_path, row, 
 
 def test_create_missing_creates_the_site(new_kb, tmp_path):
     kb = new_kb()
-    kb.load("territory", resources.path("reference", "perimetre-epci-a-fp.csv"), epci="200036465")
-    kb.load("materials", resources.path("reference", "list_of_waste.csv"))
+    kb.load("territory", shipped.path("reference", "perimetre-epci-a-fp.csv"), epci="200036465")
+    kb.load("materials", shipped.path("reference", "list_of_waste.csv"))
     path = write(tmp_path, "d.csv", HEADER + "Nouvelle Usine;sortant;cartons;15 01 01;;3;t;an;;;;\n")
     report = kb.load("diagnostics", path, create_missing=True)
     assert report.written["Organisation"] == 1

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from loadhelpers import snapshot
 
-from eitgraph import resources
+from eitgraph import shipped
 from eitgraph.cli import cli
 from eitgraph.errors import InputError, QueryError
 
@@ -68,7 +68,7 @@ def small_kb(new_kb, haut_rhin, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("indicators")
     kb = new_kb()
     kb.load("territory", haut_rhin, departement="68")
-    kb.load("materials", resources.path("reference", "list_of_waste.csv"))
+    kb.load("materials", shipped.path("reference", "list_of_waste.csv"))
     for kind, text in (("stakeholders", ACTORS), ("diagnostics", DIAG), ("synergies", SYNERGIES),
                        ("workshops", WORKSHOPS)):
         (tmp / f"{kind}.csv").write_text(text, encoding="utf-8")

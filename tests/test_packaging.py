@@ -13,13 +13,13 @@ pytestmark = pytest.mark.slow
 
 SCRIPT = """
 import json, sys, eitgraph
-from eitgraph import resources
+from eitgraph import shipped
 kb = eitgraph.open(data_dir=sys.argv[1])
 try:
-    kb.load("territory", resources.path("reference", "perimetre-epci-a-fp.csv"), epci="200036465")
+    kb.load("territory", shipped.path("reference", "perimetre-epci-a-fp.csv"), epci="200036465")
     df = kb.query("communes", epci="200036465")
-    print(json.dumps({"file": eitgraph.__file__, "queries": str(resources.folder("queries")),
-                      "rows": len(df), "example": resources.path("examples", "thur-doller", "acteurs.csv").exists()}))
+    print(json.dumps({"file": eitgraph.__file__, "queries": str(shipped.folder("queries")),
+                      "rows": len(df), "example": shipped.path("examples", "thur-doller", "acteurs.csv").exists()}))
 finally:
     kb.close()
 """

@@ -9,13 +9,14 @@ import warnings
 import openpyxl
 import pytest
 
-from eitgraph import resources
+from eitgraph import shipped
 from eitgraph.errors import InputError, ValidationError
 from eitgraph.planbook import write_tet_workbook
-from eitgraph.sources.plans import guess_kind, parse_axis, parse_budget, parse_plan_date, split_action_number
+from eitgraph.sources.plans import guess_kind, parse_axis, split_action_number
+from eitgraph.values import parse_amount, parse_date
 
-REFERENTIEL = resources.path("reference", "referentiel-eci-structure.csv")
-TEMPLATE = resources.path("reference", "tet-modele-import-plan.xlsx")
+REFERENTIEL = shipped.path("reference", "referentiel-eci-structure.csv")
+TEMPLATE = shipped.path("reference", "tet-modele-import-plan.xlsx")
 ACTORS = """Identifiant;Raison sociale;Type d'acteur
 mef;Maison de l'Emploi Thur Doller;ESS
 smtc;Syndicat Mixte de Thann-Cernay;Collectivité
@@ -52,7 +53,7 @@ def plans_kb(new_kb, tmp_path_factory):
     """Référentiel, materials, a few organisations and flows, and three plans with overlaps."""
     tmp = tmp_path_factory.mktemp("plans")
     kb = new_kb()
-    kb.load("materials", resources.path("reference", "list_of_waste.csv"))
+    kb.load("materials", shipped.path("reference", "list_of_waste.csv"))
     kb.load("referentiel", REFERENTIEL)
     (tmp / "acteurs.csv").write_text(ACTORS, encoding="utf-8")
     kb.load("stakeholders", tmp / "acteurs.csv")
@@ -95,24 +96,24 @@ def test_axis_and_title_numbering():
 
 @pytest.mark.parametrize("text,value", [("124566", 124566.0), ("124 566 € HT", 124566.0), ("12 000,50 €", 12000.5),
                                         ("1.234.567", 1234567.0), ("50 k€", 50000.0), ("1,2 M€", 1200000.0)])
-def test_budget_forms(text, value):
-    assert parse_budget(text) == value
+def test_amount_forms(text, value):
+    assert parse_amount(text) == value
 
 
 @pytest.mark.parametrize("text", ["à définir", "environ 10 000", "10 000 € TTC"])
 def test_free_text_budget_is_refused(text):
     with pytest.raises(ValueError):
-        parse_budget(text)
+        parse_amount(text)
 
 
 def test_date_forms():
-    assert parse_plan_date("45000") == dt.date(2023, 3, 15)
-    assert parse_plan_date("31/12/2026") == dt.date(2026, 12, 31)
-    assert parse_plan_date("2024-03-05") == dt.date(2024, 3, 5)
-    assert parse_plan_date("2019", "end") == dt.date(2019, 12, 31)
+    assert parse_date("45000") == dt.date(2023, 3, 15)
+    assert parse_date("31/12/2026") == dt.date(2026, 12, 31)
+    assert parse_date("2024-03-05") == dt.date(2024, 3, 5)
+    assert parse_date("2019", "end") == dt.date(2019, 12, 31)
     for text in ("03/25/2024", "01/02/24", "2024", "03/2024"):
         with pytest.raises(ValueError, match="ambiguous"):
-            parse_plan_date(text)
+            parse_date(text)
 
 
 def test_kinds_guessed_from_names():

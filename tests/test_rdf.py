@@ -10,14 +10,14 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import PROV
 
 import eitgraph
-from eitgraph import resources
+from eitgraph import shipped
 from eitgraph.cli import cli
 from eitgraph.errors import InputError, ValidationError
 from eitgraph.mapping import LoaderSpec
+from eitgraph.model.graph import load_model
 from eitgraph.rdf.command import serialize
 from eitgraph.rdf.shapes import shapes, shapes_turtle
 from eitgraph.rdf.vocab import EG, node_iri, vocabulary, vocabulary_turtle
-from eitgraph.schema import load_model
 
 PREFIXES = "@prefix eg: <https://w3id.org/eitgraph/vocab#> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
 
@@ -26,12 +26,12 @@ PREFIXES = "@prefix eg: <https://w3id.org/eitgraph/vocab#> .\n@prefix xsd: <http
 def test_vocabulary_is_up_to_date():
     """schema/vocabulary.ttl is generated: python -c 'from eitgraph.rdf.vocab import vocabulary_turtle as v;
     open("schema/vocabulary.ttl", "w").write(v())'"""
-    assert resources.path("schema", "vocabulary.ttl").read_text(encoding="utf-8") == vocabulary_turtle()
+    assert shipped.path("schema", "vocabulary.ttl").read_text(encoding="utf-8") == vocabulary_turtle()
 
 
 def test_shapes_are_up_to_date():
     """schema/shapes.ttl is generated the same way from eitgraph.rdf.shapes.shapes_turtle."""
-    assert resources.path("schema", "shapes.ttl").read_text(encoding="utf-8") == shapes_turtle()
+    assert shipped.path("schema", "shapes.ttl").read_text(encoding="utf-8") == shapes_turtle()
 
 
 def test_vocabulary_covers_the_model_and_aligns():

@@ -1,10 +1,10 @@
-from eitgraph import resources
-from eitgraph.schema import load_model
+from eitgraph import shipped
+from eitgraph.model.graph import load_model
 
 
 def test_schema_document_is_up_to_date():
     """schema/schema.md is generated from schema/model.yaml: run `eitgraph schema --doc schema/schema.md`."""
-    doc = resources.path("schema", "schema.md").read_text(encoding="utf-8")
+    doc = shipped.path("schema", "schema.md").read_text(encoding="utf-8")
     assert doc == load_model().markdown()
 
 

@@ -1,4 +1,4 @@
-"""Unit tests of the value parsers (eitgraph.values) and coordinate conversion (eitgraph.geo)."""
+"""Unit tests of the value parsers (eitgraph.values) and coordinate conversion (eitgraph.model.geo)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from eitgraph import geo, values
+from eitgraph import values
+from eitgraph.model import geo
 from eitgraph.values import (
     fold,
     luhn_complete,
@@ -198,6 +199,11 @@ def test_parse_naf_invalid(text):
     ("45000", dt.date(2023, 3, 15)),            # Excel serial number
     ("45000.0", dt.date(2023, 3, 15)),
     ("45382", dt.date(2024, 3, 31)),
+    # One date parser for columns and plans (it was two): the plans' forms are accepted everywhere.
+    ("2024-3-5", dt.date(2024, 3, 5)),
+    ("2024/03/04", dt.date(2024, 3, 4)),       # year first: year/month/day, as in ISO
+    ("03-04-2024", dt.date(2024, 4, 3)),       # day first with dashes, as with slashes and dots
+    ("45000.5", dt.date(2023, 3, 15)),         # a serial with a time part: its day
 ])
 def test_parse_date(text, expected):
     assert parse_date(text) == expected
@@ -205,12 +211,11 @@ def test_parse_date(text, expected):
 
 @pytest.mark.parametrize("text", [
     "03/04/24",        # two-digit year: which century?
-    "2024/03/04",      # year first with slashes: y/m/d or y/d/m?
-    "03-04-2024",
     "March 2024",
     "mars 2024",
-    "2024",
-    "45000.5",         # a serial with a time part is not a date
+    "2024",            # a bare year is a date only as a plan period's bound
+    "03/2024",         # no day
+    "12345",           # an Excel serial outside 1954–2119 is not taken for a date (it was in columns)
     "",
 ])
 def test_parse_date_rejects_ambiguous_or_unknown_forms(text):
@@ -248,8 +253,16 @@ def test_parse_boolean():
     assert parse_boolean("x") is True
     assert parse_boolean("non") is False
     assert parse_boolean("FAUX") is False
+    assert (parse_boolean("on"), parse_boolean("off")) == (True, False)   # the plans' option words, kept
     with pytest.raises(ValueError, match="oui/non"):
         parse_boolean("peut-être")
+
+
+def test_parse_number_dotted_thousands():
+    # The plans' amount rule, now the number parser's: two dots or more between groups of 3 digits.
+    assert parse_number("1.234.567") == 1234567.0
+    assert parse_number("1.234,5") == 1234.5
+    assert parse_number("1.234") == 1.234
 
 
 def test_fold_slug_split_list():

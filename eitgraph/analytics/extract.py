@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..errors import QueryError
+from ..values import split_list
 
 IN_TERRITORY = (
     "MATCH (o:Organisation)-[:LOCATED_IN]->(c:Territory) "
@@ -37,7 +38,7 @@ def statuses(status: str | list | None) -> list[str] | None:
     """A status filter: None, one status, or a comma-separated list / list of statuses."""
     if status is None:
         return None
-    items = status if isinstance(status, list) else [s.strip() for s in status.split(",")]
+    items = status if isinstance(status, list) else split_list(status, ",")
     bad = [s for s in items if s not in ("existing", "planned", "potential")]
     if bad:
         raise QueryError(f"unknown exchange status {', '.join(bad)}; use existing, planned or potential")

@@ -7,7 +7,7 @@ from itertools import combinations
 
 import pandas as pd
 
-from ..geo import haversine_km
+from ..model.geo import haversine_km
 from .extract import flows
 
 MUTUALISATION_COLUMNS = ["direction", "category", "unit", "organisations", "names", "partners", "distinct_partners",

@@ -19,9 +19,9 @@ from typing import NamedTuple
 import pandas as pd
 import yaml
 
-from .. import resources
+from .. import shipped
 from ..errors import QueryError
-from ..geo import haversine_km
+from ..model.geo import haversine_km
 from .circular import loops_of
 from .ena import network_of
 from .scope import Scope, scope
@@ -46,7 +46,7 @@ class Figure:
 
 @cache
 def texts() -> dict:
-    with open(resources.path("schema", "indicators.yaml"), encoding="utf-8") as fh:
+    with open(shipped.path("schema", "indicators.yaml"), encoding="utf-8") as fh:
         return yaml.safe_load(fh)
 
 

@@ -14,7 +14,8 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from ..values import fold
+from ..errors import QueryError
+from ..values import fold, split_list
 
 OVERLAP_COLUMNS = ["overlap", "action_1", "title_1", "plan_1", "action_2", "title_2", "plan_2", "score", "reason"]
 BUDGET_COLUMNS = ["dimension", "key", "label", "actions", "shared_actions", "budget", "naive_budget",
@@ -150,10 +151,9 @@ def plan_action_overlaps(kb, threshold: float = 0.5, kind: str = "all", plan: st
     """(a) actions in several plans; (b) near-duplicate actions across plans (title and description
     similarity ≥ threshold); (c) actions of different plans with the same material category, lead or
     référentiel item. One row per pair, with the reason."""
-    kinds = {"all": {"shared", "similar", "context"}}.get(kind, set(k.strip() for k in kind.split(",")))
+    kinds = {"all": {"shared", "similar", "context"}}.get(kind, set(split_list(kind, ",")))
     unknown = kinds - {"shared", "similar", "context"}
     if unknown:
-        from ..errors import QueryError
         raise QueryError(f"kind must be all, shared, similar or context (or a comma-separated list), not {kind!r}")
     actions = extract_actions(kb)
     rows: list[dict] = []
@@ -239,10 +239,9 @@ def consolidated_budgets(kb, by: str = "all") -> pd.DataFrame:
     shared by plans is counted once, and ``double_counting_avoided`` shows how much adding up the plans
     separately would have counted twice."""
     dims = ["plan", "plan_axis", "referentiel_axis", "pillar", "category", "funder"]
-    wanted = dims if by == "all" else [d.strip() for d in by.split(",")]
+    wanted = dims if by == "all" else split_list(by, ",")
     bad = set(wanted) - set(dims)
     if bad:
-        from ..errors import QueryError
         raise QueryError(f"by must be all or among {', '.join(dims)}, not {by!r}")
     actions = extract_actions(kb)
     axis_names = {r["id"]: r["name"] for r in _records(kb, "MATCH (m:Measure {kind: 'axis'}) RETURN m.id AS id, "

@@ -4,13 +4,12 @@ nearby, found by an exact search with bounded work (nearest neighbours in positi
 from __future__ import annotations
 
 import math
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from .. import resources
+from ..model.materials import compatibilities
 from .extract import flows
 
 SUBSTITUTION_COLUMNS = ["output_org", "output_name", "output_material", "output_quantity", "input_org", "input_name",
@@ -19,13 +18,6 @@ SUBSTITUTION_COLUMNS = ["output_org", "output_name", "output_material", "output_
 MATCH_WEIGHT = {"same code": 1.0, "same category": 0.8, "compatible": 0.6}
 MATCH_KINDS = ("same code", "same category", "compatible")
 EARTH_KM = 6371.0088
-
-
-@lru_cache(maxsize=1)
-def compatibilities() -> dict[tuple[str, str], str]:
-    with open(resources.path("schema", "material-categories.yaml"), encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
-    return {(c["from"], c["to"]): c.get("note", "") for c in data.get("compatible", [])}
 
 
 def _unit_vectors(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:

@@ -22,7 +22,7 @@ from datetime import date
 import jinja2
 from pyvis.network import Network
 
-from .. import __version__
+from ..version import __version__
 from . import style
 from .assets import page_asset, vis_assets
 from .layout import force_positions, is_large, physics_options, positions

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import math
 
-from ..kinds import KINDS
-from ..materials import categories
+from ..model.materials import categories
+from ..model.organisation_kinds import KINDS
 
 LANGS = ("fr", "en")
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from ..analytics.circular import circular_loops
 from ..analytics.extract import exchanges, territory_members
 from ..errors import QueryError
-from ..materials import categories, category_code
+from ..model.materials import categories, category_code
 from .model import MapEdge, MapGraph, MapNode
 
 ORGANISATIONS = (

@@ -16,7 +16,7 @@ from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, PROV
 
 from ..errors import QueryError
-from ..schema import PROVENANCE, Model
+from ..model.graph import PROVENANCE, Model
 from .vocab import BASE, EG, ORG, SDO, XSD_TYPES, node_iri, property_types, rel_class, rel_property
 
 # Labels kept whatever the territory: reference data that belongs to no territory.

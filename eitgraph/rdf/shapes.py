@@ -9,7 +9,7 @@ from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import PROV, SH
 
-from ..schema import Model, load_model
+from ..model.graph import Model, load_model
 from .vocab import BASE, EG, XSD_TYPES, rel_class, rel_property
 
 SHAPES = BASE + "shapes#"

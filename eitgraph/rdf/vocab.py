@@ -28,7 +28,7 @@ from urllib.parse import quote, unquote
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV
 
-from ..schema import Model, load_model
+from ..model.graph import Model, load_model
 
 BASE = "https://w3id.org/eitgraph/"
 EG = Namespace(BASE + "vocab#")

@@ -14,11 +14,11 @@ from datetime import date
 from html import escape
 from pathlib import Path
 
-from .. import __version__
 from ..analytics.indicators import labelled
 from ..maps import sources
 from ..maps.render import long_date
 from ..maps.style import category_colour, category_label, number, unit_label
+from ..version import __version__
 from .charts import Link, sankey, stacked_bars
 from .words import KEY_FIGURES, PHRASES, SECTIONS, TREATMENTS, say, word
 

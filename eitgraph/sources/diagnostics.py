@@ -5,9 +5,9 @@ from __future__ import annotations
 import difflib
 
 from ..graphbatch import GraphBatch
-from ..kinds import KINDS
 from ..mapping import Record
-from ..materials import category_code, category_of_low, known_low_code, normalise_quantity, waste_codes
+from ..model.materials import category_code, category_of_low, known_low_code, normalise_quantity, waste_codes
+from ..model.organisation_kinds import KINDS
 from ..values import fold, parse_boolean, slug
 
 ORGANISATIONS = "MATCH (o:Organisation) RETURN o.id AS id, o.name AS name, o.siret AS siret"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..graphbatch import GraphBatch
 from ..mapping import Record
-from ..materials import categories, category_of_low, low_code
+from ..model.materials import categories, category_of_low, low_code
 
 
 def transform(records: list[Record], ctx) -> GraphBatch:

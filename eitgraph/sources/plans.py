@@ -47,8 +47,6 @@ Rules (documented here because they decide what merges):
 (('1', 'Assurer la coordination'), ('1.1.1.1', 'Assurer'))
 >>> split_action_number("1.2 Valoriser"), split_action_number("2030 : zéro déchet"), parse_axis("1.1 Biodéchets")
 (('1.2', 'Valoriser'), (None, '2030 : zéro déchet'), ('1.1', 'Biodéchets'))
->>> parse_budget("124 566 € HT"), parse_budget("12 000,50 €"), parse_budget("50 k€"), parse_budget("1.234.567")
-(124566.0, 12000.5, 50000.0, 1234567.0)
 >>> guess_kind("CC de Thann-Cernay"), guess_kind("ADEME"), guess_kind("Emmaüs Cernay"), guess_kind("Bidule")
 ('public_body', 'funder', 'ess', None)
 """
@@ -64,11 +62,11 @@ import yaml
 
 from ..errors import Location
 from ..graphbatch import GraphBatch
-from ..kinds import KINDS
 from ..loading import sidecar_path
 from ..mapping import Record
-from ..materials import categories, category_code
-from ..values import fold, parse_number, slug
+from ..model.materials import categories, category_code
+from ..model.organisation_kinds import KINDS
+from ..values import fold, parse_amount, parse_date, slug, split_list
 from .referentiel import PILLARS, measure_id, pillar_id, pillar_props, shipped_numbers
 
 PLAN_TYPES = ("PLPDMA", "PLP", "PCAET", "CODEC", "TZDZG", "TEPCV", "PAT", "CRTE", "CLS", "PTCE", "GPECT", "EIT",
@@ -76,7 +74,6 @@ PLAN_TYPES = ("PLPDMA", "PLP", "PCAET", "CODEC", "TZDZG", "TEPCV", "PAT", "CRTE"
 PLACEHOLDER = "ces informations devront etre saisies directement"
 INSTRUCTION_MARKERS = ("ce champ ne sera pas integre", "si vos axes sont numerotes", "texte court de 300 caracteres",
                        "presentez en quelques lignes")
-LIST_SEPARATORS = re.compile(r"\s*[,;|\n]\s*")
 
 # -- keyword rules (folded text: lower case, no accents, punctuation as spaces) ---------------------
 PILLAR_KEYWORDS: dict[str, str] = {
@@ -177,68 +174,11 @@ def split_action_number(text: str) -> tuple[str | None, str]:
     return None, " ".join(first.split())
 
 
-def parse_budget(text: str) -> float:
-    """An amount in € HT: spaces, « € », « HT », decimal comma, « k€ » / « M€ », dots as thousands."""
-    raw = text
-    t = text.strip()
-    if re.search(r"(?i)\bttc\b", t):
-        raise ValueError(f"amount {raw!r} is TTC; the column is € HT")
-    m = re.fullmatch(r"(?i)\s*([\d\s\u00a0\u202f.,]+?)\s*(k|m)\s*(?:€|eur|euros?)?\s*(?:ht)?\s*", t)
-    if m:
-        return parse_number(m[1]) * (1000 if m[2].lower() == "k" else 1_000_000)
-    compact = re.sub(r"[\s\u00a0\u202f]", "", t)
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?(?:€|eur)?(?:ht)?", compact, re.I):
-        t = compact.replace(".", "")
-    try:
-        value = parse_number(t)
-    except ValueError:
-        raise ValueError(f"not an amount in € HT: {raw!r} (write 124566 or 124 566 € HT)") from None
-    if value < 0:
-        raise ValueError(f"negative amount: {raw!r}")
-    return value
-
-
-def parse_plan_date(text: str, bound: str | None = None) -> dt.date:
-    """A date: ISO, dd/mm/yyyy (also with . or -), or an Excel serial. Ambiguous forms are refused.
-
-    ``bound`` ('start' or 'end') accepts a bare year for a plan period (1 January / 31 December).
-    """
-    t = text.strip()
-    try:
-        m = (re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?", t)
-             or re.fullmatch(r"(\d{4})/(\d{1,2})/(\d{1,2})", t))
-        if m:
-            return dt.date(int(m[1]), int(m[2]), int(m[3]))
-        m = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", t)
-        if m:
-            day, month = int(m[1]), int(m[2])
-            if month > 12 and day <= 12:
-                raise ValueError(f"ambiguous date {text!r}: it looks like month/day/year; write it day first "
-                                 f"({month:02d}/{day:02d}/{m[3]})")
-            return dt.date(int(m[3]), month, day)
-    except ValueError as exc:
-        if "ambiguous" in str(exc):
-            raise
-        raise ValueError(f"not a valid date: {text!r} ({exc})") from None
-    if re.fullmatch(r"\d{5}(\.\d+)?", t):
-        serial = int(float(t))
-        if not 20000 <= serial <= 80000:
-            raise ValueError(f"Excel date serial {text!r} is out of range")
-        return dt.date(1899, 12, 30) + dt.timedelta(days=serial)
-    if re.fullmatch(r"\d{4}", t) and bound:
-        return dt.date(int(t), 1, 1) if bound == "start" else dt.date(int(t), 12, 31)
-    if re.fullmatch(r"\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2}", t):
-        raise ValueError(f"ambiguous date {text!r} (two-digit year): write the full year, as 31/03/2024")
-    if re.fullmatch(r"(\d{1,2}[/.\-])?\d{4}|\d{4}[/.\-]\d{1,2}", t):
-        raise ValueError(f"ambiguous date {text!r} (no day): write a full date, as 01/03/2024")
-    raise ValueError(f"not a date (use 31/03/2024 or 2024-03-31): {text!r}")
-
-
 def split_names(text: str | None) -> list[str]:
     if not text:
         return []
     out, seen = [], set()
-    for part in LIST_SEPARATORS.split(text):
+    for part in split_list(text, ",;|\n"):
         part = part.strip(" -•·\t")
         if part and fold(part) and fold(part) not in seen:
             seen.add(fold(part))
@@ -290,7 +230,7 @@ def plan_metadata(ctx) -> tuple[dict, dict[str, str]]:
             value = value.date()
         if isinstance(value, (int, str)) and not isinstance(value, bool):
             try:
-                value = parse_plan_date(str(value), bound)
+                value = parse_date(str(value), bound)
             except ValueError as exc:
                 ctx.problems.add(f"{key}: {exc}", where)
                 value = None
@@ -386,14 +326,6 @@ def _template_rows(ctx, records: list[Record]) -> set[int]:
     return skipped
 
 
-def _bool_option(value, default: bool = True) -> bool:
-    if value is None:
-        return default
-    if isinstance(value, bool):
-        return value
-    return fold(str(value)) not in {"0", "false", "non", "no", "faux", "off"}
-
-
 def _amount_columns(ctx, records: list[Record]) -> dict[int, tuple[int, str] | None]:
     """For Financeur N: (column index, header) of its amount, the « Montant » column right after it."""
     headers = ctx.table.headers
@@ -429,11 +361,8 @@ def _transform(records: list[Record], ctx, template: bool) -> GraphBatch:
     plan_id = plan.pop("id")
     batch.node("Plan", plan_id, plan, location=Location(file, sheet))
     illustrative_plan = plan.get("illustrative")
-    budget_text = fold(str(ctx.options.get("budget_text") or "error"))
-    if budget_text not in ("error", "keep"):
-        problems.add(f"option budget_text must be 'error' or 'keep', not {ctx.options.get('budget_text')!r}",
-                     Location(file))
-    infer = _bool_option(ctx.options.get("infer"))
+    budget_text = ctx.options.get("budget_text") or "error"  # typed options: error or keep (loaders/plans.yaml)
+    infer = ctx.options.get("infer") is not False
     names = Names(ctx, aliases)
     amount_cols = _amount_columns(ctx, records)
     raw_rows = dict(ctx.table.rows)
@@ -574,7 +503,7 @@ def _amount(text: str | None, loc: Location, budget_text: str, problems) -> tupl
     if not text or text.strip() in {"-", "–", "—"}:
         return None, None
     try:
-        return parse_budget(text), None
+        return parse_amount(text), None
     except ValueError as exc:
         if budget_text == "keep" and "TTC" not in str(exc):
             return None, text
@@ -587,7 +516,7 @@ def _date(rec: Record, column: str, problems) -> dt.date | None:
     if not text:
         return None
     try:
-        return parse_plan_date(text)
+        return parse_date(text)
     except ValueError as exc:
         problems.add(str(exc), rec.loc(column))
         return None

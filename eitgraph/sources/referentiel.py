@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .. import resources
+from .. import shipped
 from ..graphbatch import GraphBatch
 from ..mapping import Record
 
@@ -60,7 +60,7 @@ def measure_id(text: str, referentiel: str = "eci") -> str:
 def shipped_numbers() -> frozenset[str]:
     """The identifiants of the shipped référentiel (to check « eci 2.1 » references before loading)."""
     import csv
-    with open(resources.path("reference", "referentiel-eci-structure.csv"), encoding="utf-8", newline="") as fh:
+    with open(shipped.path("reference", "referentiel-eci-structure.csv"), encoding="utf-8", newline="") as fh:
         return frozenset(r["identifiant"] for r in csv.DictReader(fh))
 
 

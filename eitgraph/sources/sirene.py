@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from ..geo import in_metropolitan_lambert93, lambert93_to_wgs84
 from ..graphbatch import GraphBatch
-from ..kinds import KINDS
 from ..mapping import Record
-from ..reference import naf_label, naf_section
-from ..values import parse_boolean
+from ..model.geo import in_metropolitan_lambert93, lambert93_to_wgs84
+from ..model.naf import naf_label, naf_section
+from ..model.organisation_kinds import KINDS
 
 
 def transform(records: list[Record], ctx) -> GraphBatch:
     batch = GraphBatch()
-    include_closed = ctx.options.get("include_closed")
-    include_closed = parse_boolean(include_closed) if isinstance(include_closed, str) else bool(include_closed)
+    include_closed = ctx.options.get("include_closed")  # a boolean option (loaders/sirene.yaml)
     kind = ctx.options.get("kind") or "company"
     if kind not in KINDS:
         ctx.problems.add(f"option kind={kind!r} is not a kind of organisation ({', '.join(KINDS)})")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from ..graphbatch import GraphBatch
-from ..kinds import KINDS
 from ..mapping import Record
-from ..reference import naf_label, naf_section
+from ..model.naf import naf_label, naf_section
+from ..model.organisation_kinds import KINDS
 from ..values import fold, slug
 
 TERRITORY_COMMUNES = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..graphbatch import GraphBatch
 from ..mapping import Record
-from ..materials import category_code, known_low_code
+from ..model.materials import category_code, known_low_code
 from ..values import fold
 
 ROLES = {"fournisseur": "supplier", "supplier": "supplier", "receveur": "receiver", "receiver": "receiver",

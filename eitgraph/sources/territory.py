@@ -5,24 +5,15 @@ from __future__ import annotations
 from ..errors import ConfigError
 from ..graphbatch import GraphBatch
 from ..mapping import Record
+from ..model.departements import DEPARTEMENTS
 from ..values import fold
-from .departements import DEPARTEMENTS
 
 EPCI_NATURES = {"CC", "CA", "CU", "METRO", "MET69"}
 
 
-def as_list(value) -> list[str]:
-    """Options arrive as lists (Python, manifests) or comma-separated strings (CLI)."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [v.strip() for v in value.split(",") if v.strip()]
-    return [str(v) for v in value]
-
-
 def transform(records: list[Record], ctx) -> GraphBatch:
-    epci_filter = {fold(v) for v in as_list(ctx.options.get("epci"))}
-    dep_filter = {v.zfill(2) for v in as_list(ctx.options.get("departement"))}
+    epci_filter = {fold(v) for v in ctx.options.get("epci") or []}  # list options (loaders/territory.yaml)
+    dep_filter = {v.zfill(2) for v in ctx.options.get("departement") or []}
     batch = GraphBatch()
     kept = 0
     for rec in records:
@@ -58,6 +49,7 @@ def transform(records: list[Record], ctx) -> GraphBatch:
         batch.rel("PART_OF", "Territory", insee, "Territory", f"DEP-{commune_dep}", location=rec.loc("insee"))
         batch.rel("PART_OF", "Territory", siren, "Territory", f"DEP-{dep}", location=rec.loc("siren"))
     if records and not kept and not ctx.problems:
+        shown = {k: ", ".join(ctx.options.get(k) or []) for k in ("epci", "departement")}
         raise ConfigError(f"{ctx.table.file}: no row matches the filter "
-                          f"(epci={ctx.options.get('epci')!r}, departement={ctx.options.get('departement')!r})")
+                          f"(epci={shown['epci']}, departement={shown['departement']})")
     return batch

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 from functools import lru_cache
 
-from . import resources
+from .. import shipped
 
 # NAF rév. 2 sections by division (first two digits).
 _SECTIONS = [("A", 1, 3), ("B", 5, 9), ("C", 10, 33), ("D", 35, 35), ("E", 36, 39), ("F", 41, 43),
@@ -22,7 +22,7 @@ _SECTIONS = [("A", 1, 3), ("B", 5, 9), ("C", 10, 33), ("D", 35, 35), ("E", 36, 3
 
 @lru_cache(maxsize=1)
 def _naf_labels() -> dict[str, str]:
-    with open(resources.path("reference", "naf_rev2.csv"), encoding="utf-8", newline="") as fh:
+    with open(shipped.path("reference", "naf_rev2.csv"), encoding="utf-8", newline="") as fh:
         # Only sub-classes (4 digits + letter) are unambiguous in this extraction.
         return {r["code"]: r["label_fr"] for r in csv.DictReader(fh) if len(r["code"]) == 5}
 

@@ -20,8 +20,8 @@ from functools import lru_cache
 
 import yaml
 
-from . import resources
-from .values import fold
+from .. import shipped
+from ..values import fold, parse_boolean
 
 # Canonical unit per dimension, and the factor from each accepted unit to it.
 CANONICAL = {"mass": "t/an", "volume": "m3/an", "energy": "MWh/an", "count": "unités/an"}
@@ -57,7 +57,7 @@ class WasteCode:
 
 @lru_cache(maxsize=1)
 def _config() -> dict:
-    with open(resources.path("schema", "material-categories.yaml"), encoding="utf-8") as fh:
+    with open(shipped.path("schema", "material-categories.yaml"), encoding="utf-8") as fh:
         return yaml.safe_load(fh)
 
 
@@ -85,6 +85,12 @@ def _category_aliases() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def compatibilities() -> dict[tuple[str, str], str]:
+    """Declared (output category, input category) substitutions and their notes (wood → biomass fuel…)."""
+    return {(c["from"], c["to"]): c.get("note", "") for c in _config().get("compatible", [])}
+
+
 def category_code(text: str) -> str:
     """A category from its code or its French/English name; ValueError otherwise."""
     code = _category_aliases().get(fold(text))
@@ -95,8 +101,8 @@ def category_code(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def waste_codes() -> dict[str, WasteCode]:
-    with open(resources.path("reference", "list_of_waste.csv"), encoding="utf-8", newline="") as fh:
-        return {r["code"]: WasteCode(r["code"], r["label_fr"], r["hazardous"] == "true", r["chapter"],
+    with open(shipped.path("reference", "list_of_waste.csv"), encoding="utf-8", newline="") as fh:
+        return {r["code"]: WasteCode(r["code"], r["label_fr"], parse_boolean(r["hazardous"]), r["chapter"],
                                      r["subchapter"]) for r in csv.DictReader(fh)}
 
 

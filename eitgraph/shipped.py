@@ -1,4 +1,4 @@
-"""Where the declarative folders (schema, loaders, queries, reference, examples) are.
+"""Where the declarative folders shipped with eitgraph (schema, loaders, queries, reference, examples) are.
 
 In a source checkout they sit at the top of the repository; in an installed wheel
 they are shipped inside the package as ``eitgraph/_shipped/<name>`` (see pyproject).

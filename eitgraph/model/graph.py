@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from . import resources
+from .. import shipped
 
 PROVENANCE = ("source", "sources", "loaded_at")
 _NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$|^[A-Z][A-Z0-9_]*$")
@@ -162,6 +162,6 @@ def parse_model(raw: dict) -> Model:
 
 @cache
 def load_model(path: Path | None = None) -> Model:
-    path = path or resources.path("schema", "model.yaml")
+    path = path or shipped.path("schema", "model.yaml")
     with open(path, encoding="utf-8") as fh:
         return parse_model(yaml.safe_load(fh))
