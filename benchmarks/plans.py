@@ -20,7 +20,9 @@ from pathlib import Path
 
 import eitgraph
 from eitgraph import shipped
-from eitgraph.planbook import write_tet_workbook
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples" / "thur-doller" / "plans"))
+from tetbook import write_tet_workbook
 
 TARGETS = {"load": 30.0, "overlaps": 10.0}
 VERBS = ["Développer", "Mutualiser", "Valoriser", "Réduire", "Sensibiliser à", "Accompagner", "Structurer", "Étudier"]

@@ -19,13 +19,13 @@ from .catalogue import Catalogue
 from .config import StoreConfig
 from .errors import EitgraphError
 from .kb import KnowledgeBase, example_manifest
-from .mapping import LoaderSpec, available_kinds
+from .load.blank_workbooks import write_template
+from .load.spec import LoaderSpec, available_kinds
 from .maps.command import map_command
 from .model.graph import load_model
 from .output import FORMATS, emit
 from .rdf.command import export_group
 from .report.command import indicators_command, report_command
-from .templates import write_template
 from .version import __version__
 
 

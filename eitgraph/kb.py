@@ -17,7 +17,7 @@ from . import shipped
 from .catalogue import Catalogue
 from .config import StoreConfig
 from .errors import ConfigError, QueryError
-from .loading import Loader, LoadReport, Progress
+from .load.loading import Loader, LoadReport, Progress
 from .model.graph import Model, load_model
 from .store import Store
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 import uuid
 from pathlib import Path
@@ -17,6 +18,8 @@ import eitgraph
 from eitgraph import shipped
 
 BANATIC = shipped.path("reference", "perimetre-epci-a-fp.csv")
+# The example's workbook filler (examples/thur-doller/plans/tetbook.py) writes the tests' plan workbooks.
+sys.path.append(str(shipped.path("examples", "thur-doller", "plans")))
 
 
 @pytest.fixture(scope="session")

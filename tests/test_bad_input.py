@@ -14,7 +14,7 @@ import pytest
 from loadhelpers import dataset_exists, luhn_complete, make_siret, recs, snapshot, write_csv
 
 from eitgraph.errors import ConfigError, EitgraphError, InputError, ValidationError
-from eitgraph.mapping import LoaderSpec
+from eitgraph.load.spec import LoaderSpec
 
 STAKEHOLDER_HEADER = ["Identifiant", "Raison sociale", "SIRET", "Code NAF", "Type d'acteur", "Code INSEE", "Commune"]
 SIRENE_HEADER = ["siren", "nic", "siret", "etatAdministratifEtablissement", "activitePrincipaleEtablissement",

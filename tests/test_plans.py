@@ -8,11 +8,12 @@ import warnings
 
 import openpyxl
 import pytest
+from tetbook import write_tet_workbook
 
 from eitgraph import shipped
 from eitgraph.errors import InputError, ValidationError
-from eitgraph.planbook import write_tet_workbook
-from eitgraph.sources.plans import guess_kind, parse_axis, split_action_number
+from eitgraph.load.sources.plans.keywords import guess_kind
+from eitgraph.load.sources.plans.numbering import parse_axis, split_action_number
 from eitgraph.values import parse_amount, parse_date
 
 REFERENTIEL = shipped.path("reference", "referentiel-eci-structure.csv")

@@ -13,18 +13,18 @@ import eitgraph
 from eitgraph import shipped
 from eitgraph.cli import cli
 from eitgraph.errors import InputError, ValidationError
-from eitgraph.mapping import LoaderSpec
+from eitgraph.load.spec import LoaderSpec
 from eitgraph.model.graph import load_model
+from eitgraph.model.vocabulary import EG, node_iri, vocabulary, vocabulary_turtle
 from eitgraph.rdf.command import serialize
 from eitgraph.rdf.shapes import shapes, shapes_turtle
-from eitgraph.rdf.vocab import EG, node_iri, vocabulary, vocabulary_turtle
 
 PREFIXES = "@prefix eg: <https://w3id.org/eitgraph/vocab#> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
 
 
 # -- generated files ---------------------------------------------------------------------------------
 def test_vocabulary_is_up_to_date():
-    """schema/vocabulary.ttl is generated: python -c 'from eitgraph.rdf.vocab import vocabulary_turtle as v;
+    """schema/vocabulary.ttl is generated: python -c 'from eitgraph.model.vocabulary import vocabulary_turtle as v;
     open("schema/vocabulary.ttl", "w").write(v())'"""
     assert shipped.path("schema", "vocabulary.ttl").read_text(encoding="utf-8") == vocabulary_turtle()
 

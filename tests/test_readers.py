@@ -1,4 +1,4 @@
-"""Reading CSV and Excel files as people actually save them (eitgraph.readers); no store needed."""
+"""Reading CSV and Excel files as people actually save them (eitgraph.load.tables); no store needed."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from eitgraph.errors import InputError
-from eitgraph.readers import excel_cell_text, read_table, sniff_delimiter
+from eitgraph.load.tables import excel_cell_text, read_table, sniff_delimiter
 
 
 def write(tmp_path, name: str, data: bytes):

@@ -8,7 +8,7 @@ import pytest
 from loadhelpers import dataset_exists, org_names, owned_by, recs, snapshot, write_csv
 
 from eitgraph.errors import QueryError
-from eitgraph.loading import LoadAborted, Loader
+from eitgraph.load.loading import LoadAborted, Loader
 
 HEADER = ["Identifiant", "Raison sociale", "Type d'acteur", "Code INSEE", "Contact", "Fonction", "Instance"]
 COMMUNES = ["68063", "68334", "68224", "68376", "68011", "68348"]

@@ -1,4 +1,6 @@
 from eitgraph import shipped
+from eitgraph.load.registry import SOURCES
+from eitgraph.load.spec import LoaderSpec, available_kinds
 from eitgraph.model.graph import load_model
 
 
@@ -24,3 +26,15 @@ def test_relationships_refer_to_declared_labels():
     for rel in model.relationships.values():
         for label in (*rel.sources, *rel.targets):
             assert label in model.nodes
+
+
+def test_every_source_kind_has_a_spec_and_a_registered_transform():
+    """loaders/<kind>.yaml and eitgraph/load/registry.py name the same kinds; each spec writes only
+    labels and relationship types of the model."""
+    model = load_model()
+    assert sorted(SOURCES) == available_kinds()
+    for kind in available_kinds():
+        spec = LoaderSpec.load(kind)
+        assert spec.transform is SOURCES[kind].transform
+        assert set(spec.writes_nodes) <= set(model.nodes), kind
+        assert set(spec.writes_relationships) <= set(model.relationships), kind

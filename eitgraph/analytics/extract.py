@@ -60,7 +60,7 @@ def inside(rows: list[dict], members: set[str] | None, category: str | None = No
 
 def edge_key(flow: dict) -> tuple:
     """(source, target, material) of the SUPPLIES edge a diagnostic flow naming a partner wrote
-    (site → partner for an output, partner → site for an input; see sources/diagnostics)."""
+    (site → partner for an output, partner → site for an input; see load/sources/diagnostics)."""
     site, partner = flow["id"], flow["partner"]
     return (site, partner, flow["material"]) if flow["direction"] == "out" else (partner, site, flow["material"])
 

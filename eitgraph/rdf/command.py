@@ -7,13 +7,13 @@ from pathlib import Path
 
 import click
 
+from ..model.vocabulary import EG
+
 SERIALIZERS = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt"}
 
 
 def serialize(graph, fmt: str) -> str:
     if fmt == "jsonld":
-        from .vocab import EG
-
         return graph.serialize(format="json-ld", context={"eg": str(EG)}, indent=2)
     return graph.serialize(format=SERIALIZERS[fmt])
 

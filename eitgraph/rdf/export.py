@@ -17,7 +17,7 @@ from rdflib.namespace import DCAT, PROV
 
 from ..errors import QueryError
 from ..model.graph import PROVENANCE, Model
-from .vocab import BASE, EG, ORG, SDO, XSD_TYPES, node_iri, property_types, rel_class, rel_property
+from ..model.vocabulary import BASE, EG, ORG, SDO, XSD_TYPES, node_iri, property_types, rel_class, rel_property
 
 # Labels kept whatever the territory: reference data that belongs to no territory.
 REFERENCE_LABELS = {"Material", "MaterialCategory", "Measure"}

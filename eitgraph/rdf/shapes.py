@@ -10,7 +10,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import PROV, SH
 
 from ..model.graph import Model, load_model
-from .vocab import BASE, EG, XSD_TYPES, rel_class, rel_property
+from ..model.vocabulary import BASE, EG, XSD_TYPES, rel_class, rel_property
 
 SHAPES = BASE + "shapes#"
 

@@ -15,8 +15,7 @@ import datetime as dt
 from pathlib import Path
 
 import yaml
-
-from eitgraph.planbook import write_tet_workbook
+from tetbook import write_tet_workbook  # beside this script
 
 HERE = Path(__file__).parent
 ILLU = "Illustratif : contenu inventé pour l'exemple (le dossier ne détaille pas cette action)."

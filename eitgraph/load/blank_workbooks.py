@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .mapping import LoaderSpec
+from .spec import LoaderSpec
 
 TYPE_HELP = {
     "fr": {"string": "texte", "number": "nombre (virgule décimale acceptée)", "integer": "nombre entier",

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import Location, Problems
+from ..errors import Location, Problems
 
 
 @dataclass

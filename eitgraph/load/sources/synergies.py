@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from ...model.materials import category_code, known_low_code
+from ...values import fold
 from ..graphbatch import GraphBatch
-from ..mapping import Record
-from ..model.materials import category_code, known_low_code
-from ..values import fold
+from ..records import Record
 
 ROLES = {"fournisseur": "supplier", "supplier": "supplier", "receveur": "receiver", "receiver": "receiver",
          "porteur": "lead", "lead": "lead", "pilote": "lead", "partenaire": "partner", "partner": "partner"}

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from ...model.naf import naf_label, naf_section
+from ...model.organisation_kinds import KINDS
+from ...values import fold, slug
 from ..graphbatch import GraphBatch
-from ..mapping import Record
-from ..model.naf import naf_label, naf_section
-from ..model.organisation_kinds import KINDS
-from ..values import fold, slug
+from ..records import Record
 
 TERRITORY_COMMUNES = (
     "MATCH (c:Commune)-[:PART_OF*1..3]->(t:Territory {code: $code}) RETURN DISTINCT c.code AS code, "

@@ -1,6 +1,6 @@
-"""The reading step of the ``rdf`` loader kind: an RDF file → a :class:`~eitgraph.readers.Table` of triples.
+"""The reading step of the ``rdf`` loader kind: an RDF file → a :class:`~eitgraph.load.tables.Table` of triples.
 
-Used through ``reader: eitgraph.rdf.reader:read`` in ``loaders/rdf.yaml`` instead of the CSV/Excel reader.
+The registry (:mod:`eitgraph.load.registry`) names :func:`read` as the kind's reader instead of the CSV/Excel one.
 Each row is one triple (subject, predicate, object, object_kind iri|bnode|literal, datatype, lang),
 sorted so that the order of the file does not matter. Malformed files raise :class:`InputError` with the line.
 """
@@ -15,8 +15,8 @@ from rdflib import BNode, Graph, Literal
 from rdflib.exceptions import ParserError
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from ..errors import InputError, Location
-from ..readers import Table
+from ...errors import InputError, Location
+from ..tables import Table
 
 FORMATS = {".ttl": "turtle", ".turtle": "turtle", ".jsonld": "json-ld", ".json": "json-ld", ".nt": "nt",
            ".ntriples": "nt", ".n3": "n3", ".rdf": "xml", ".xml": "xml", ".owl": "xml"}

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import difflib
 
+from ...model.materials import category_code, category_of_low, known_low_code, normalise_quantity, waste_codes
+from ...model.organisation_kinds import KINDS
+from ...values import fold, parse_boolean, slug
 from ..graphbatch import GraphBatch
-from ..mapping import Record
-from ..model.materials import category_code, category_of_low, known_low_code, normalise_quantity, waste_codes
-from ..model.organisation_kinds import KINDS
-from ..values import fold, parse_boolean, slug
+from ..records import Record
 
 ORGANISATIONS = "MATCH (o:Organisation) RETURN o.id AS id, o.name AS name, o.siret AS siret"
 # The same in one record holding a list: a record per organisation costs the driver more than the query.

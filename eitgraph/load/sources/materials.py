@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from ...model.materials import categories, category_of_low, low_code
 from ..graphbatch import GraphBatch
-from ..mapping import Record
-from ..model.materials import categories, category_of_low, low_code
+from ..records import Record
 
 
 def transform(records: list[Record], ctx) -> GraphBatch:

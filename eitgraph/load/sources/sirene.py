@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from ...model.geo import in_metropolitan_lambert93, lambert93_to_wgs84
+from ...model.naf import naf_label, naf_section
+from ...model.organisation_kinds import KINDS
 from ..graphbatch import GraphBatch
-from ..mapping import Record
-from ..model.geo import in_metropolitan_lambert93, lambert93_to_wgs84
-from ..model.naf import naf_label, naf_section
-from ..model.organisation_kinds import KINDS
+from ..records import Record
 
 
 def transform(records: list[Record], ctx) -> GraphBatch:

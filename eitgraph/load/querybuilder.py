@@ -10,7 +10,7 @@ UNWIND $rows AS r CREATE (n:Organisation:Company {id: r.key, `name`: r.props.`na
 
 from __future__ import annotations
 
-from .model.graph import PROVENANCE, Model, load_model
+from ..model.graph import PROVENANCE, Model, load_model
 
 # `source` names the last dataset that wrote the element; when that dataset lets go of an
 # element another dataset still owns, `source` passes to one of the remaining owners.

@@ -1,4 +1,5 @@
-"""Fill a copy of the Territoires en Transitions plan import workbook (examples, tests, benchmarks).
+"""Fill a copy of the Territoires en Transitions plan import workbook (this example's build.py, the
+tests and the benchmarks; not part of the library).
 
 The copy keeps the template's header rows (group row, column headers, format and instruction rows)
 and, unless asked otherwise, its pre-filled example row; actions are written from the first row
@@ -12,8 +13,8 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-from . import shipped
-from .values import fold
+from eitgraph import shipped
+from eitgraph.values import fold
 
 SHEET = "Fichier dimport"
 HEADER_ROW = 2

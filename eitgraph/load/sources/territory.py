@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ..errors import ConfigError
+from ...errors import ConfigError
+from ...model.departements import DEPARTEMENTS
+from ...values import fold
 from ..graphbatch import GraphBatch
-from ..mapping import Record
-from ..model.departements import DEPARTEMENTS
-from ..values import fold
+from ..records import Record
 
 EPCI_NATURES = {"CC", "CA", "CU", "METRO", "MET69"}
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..graphbatch import GraphBatch
-from ..mapping import Record
+from ..records import Record
 
 
 def transform(records: list[Record], ctx) -> GraphBatch:

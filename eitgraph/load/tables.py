@@ -1,7 +1,7 @@
 """Read CSV and Excel files into a :class:`Table` of text cells with their positions.
 
 Encoding (UTF-8, UTF-8 with BOM, cp1252) and delimiter (``,`` ``;`` tab) are
-detected unless given. Cells stay text here; typing happens in :mod:`eitgraph.mapping`
+detected unless given. Cells stay text here; typing happens in :mod:`eitgraph.load.records`
 so that every error can name its row and column.
 """
 
@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError, Location
+from ..errors import InputError, Location
 
 # Every Territoires en Transitions workbook carries data validations openpyxl cannot read and
 # warns about while reading; they do not matter for loading.
@@ -215,3 +215,13 @@ def _read_excel(path: Path, sheet: str | None, header_row: int) -> Table:
     if not table.rows:
         raise InputError("the sheet has a header but no data rows", Location(file, ws.title, table.header_row))
     return table
+
+
+def sidecar_path(file: str | Path) -> Path | None:
+    """The YAML of metadata kept beside a data file (``plan.xlsx.yaml`` or ``plan.yaml``), if any."""
+    path = Path(file)
+    for candidate in (path.with_name(path.name + ".yaml"), path.with_suffix(".yaml"),
+                      path.with_name(path.name + ".yml"), path.with_suffix(".yml")):
+        if candidate != path and candidate.exists():
+            return candidate
+    return None

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from ...values import slug
 from ..graphbatch import GraphBatch
-from ..mapping import Record
-from ..values import slug
+from ..records import Record
 from .diagnostics import ORGANISATIONS, Directory
 
 SATISFACTION = (1.0, 5.0)

@@ -19,12 +19,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import EitgraphError, Location, Problems
+from ..errors import EitgraphError, Location, Problems
+from ..model.graph import Model, load_model
 from .graphbatch import GraphBatch
-from .mapping import LoaderSpec, Record
-from .model.graph import Model, load_model
 from .querybuilder import QueryBuilder
-from .readers import Table, read_table
+from .records import Record
+from .spec import LoaderSpec
+from .tables import Table, read_table, sidecar_path
 
 Progress = Callable[[int, int], None]  # (done, total) in rows written
 
@@ -105,16 +106,6 @@ def file_sha256(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
-
-
-def sidecar_path(file: str | Path) -> Path | None:
-    """The YAML of metadata kept beside a data file (``plan.xlsx.yaml`` or ``plan.yaml``), if any."""
-    path = Path(file)
-    for candidate in (path.with_name(path.name + ".yaml"), path.with_suffix(".yaml"),
-                      path.with_name(path.name + ".yml"), path.with_suffix(".yml")):
-        if candidate != path and candidate.exists():
-            return candidate
-    return None
 
 
 class Loader:

@@ -28,7 +28,7 @@ from urllib.parse import quote, unquote
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, PROV
 
-from ..model.graph import Model, load_model
+from .graph import Model, load_model
 
 BASE = "https://w3id.org/eitgraph/"
 EG = Namespace(BASE + "vocab#")
@@ -113,7 +113,7 @@ def vocabulary(model: Model | None = None) -> Graph:
     onto = URIRef(BASE + "vocab")
     g.add((onto, RDF.type, OWL.Ontology))
     g.add((onto, RDFS.label, Literal("eitgraph vocabulary", lang="en")))
-    g.add((onto, RDFS.comment, Literal("Generated from schema/model.yaml by eitgraph.rdf.vocab.vocabulary(); "
+    g.add((onto, RDFS.comment, Literal("Generated from schema/model.yaml by eitgraph.model.vocabulary.vocabulary(); "
                                        "do not edit by hand.", lang="en")))
     names: dict[URIRef, str] = {}
 

@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .. import shipped
+from ... import shipped
 from ..graphbatch import GraphBatch
-from ..mapping import Record
+from ..records import Record
 
 OFFER, DEMAND, WASTE = ("Offre des acteurs économiques", "Demande et comportement des consommateurs",
                         "Gestion des déchets")

@@ -1,0 +1,211 @@
+"""Loader specs: the declarative part of a source kind (``loaders/<kind>.yaml``).
+
+A spec names the columns a source may have (French and English aliases, type, required), the options
+the loader takes (typed: checked and coerced once), and which labels and relationship types it writes;
+the functions that read and transform the kind's files come from :mod:`.registry`.
+
+A spec may ``extends: <kind>``: it then takes that kind's columns, options and ``writes`` and adds or
+replaces its own (``plan-form`` is the plans' columns plus three amount columns); its kind,
+description, sheet and header row stay its own.
+
+>>> spec = LoaderSpec.load("territory")
+>>> spec.columns["insee"].type
+'insee'
+>>> len(LoaderSpec.load("plan-form").columns) - len(LoaderSpec.load("plans").columns)
+3
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import yaml
+
+from .. import shipped
+from ..errors import ConfigError, Problems
+from ..values import PARSERS, fold, parse_boolean, parse_integer, parse_number, split_list
+from .records import ColumnSpec, Record, column_choices, match_headers, typed_records
+from .registry import SOURCES, Reader, Transform
+from .tables import Table
+
+OPTION_TYPES = ("string", "boolean", "integer", "number", "list")
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    """A loader option: its declared type, accepted values (``choices``) and default. Values are checked
+    and coerced once, whether they come as text (``-o create_missing=false``) or typed (YAML, Python).
+
+    >>> OptionSpec("infer", type="boolean").coerce("non", "plans"), OptionSpec("epci", type="list").coerce("a, b", "x")
+    (False, ['a', 'b'])
+    >>> OptionSpec("budget_text", choices=("error", "keep")).coerce("peut-etre", "plans")
+    Traceback (most recent call last):
+    ...
+    eitgraph.errors.ConfigError: loader 'plans': option 'budget_text' takes one of error, keep, not 'peut-etre'
+    """
+
+    name: str
+    description: str = ""
+    type: str = "string"
+    default: Any = None
+    choices: tuple[str, ...] | None = None
+
+    def coerce(self, value: Any, kind: str) -> Any:
+        """The value as the declared type (None stays None); ConfigError naming the option otherwise."""
+        if value is None:
+            return None
+        try:
+            value = _OPTION_COERCE[self.type](value)
+        except (ValueError, TypeError):
+            raise ConfigError(f"loader {kind!r}: option {self.name!r} takes {_OPTION_WORDS[self.type]}, "
+                              f"not {value!r}") from None
+        if self.choices is not None:
+            chosen = next((c for c in self.choices if fold(c) == fold(str(value))), None)
+            if chosen is None:
+                raise ConfigError(f"loader {kind!r}: option {self.name!r} takes one of {', '.join(self.choices)}, "
+                                  f"not {value!r}")
+            value = chosen
+        return value
+
+
+def _boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        return parse_boolean(value)
+    raise ValueError(value)
+
+
+def _list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return split_list(value, ",")
+    if isinstance(value, (list, tuple, set)):
+        return [str(v) for v in value]
+    return [str(value)]
+
+
+def _string(value: Any) -> str:
+    if isinstance(value, (list, dict, bool)):
+        raise ValueError(value)
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _integer(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError(value)
+    return value if isinstance(value, int) else parse_integer(str(value))
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError(value)
+    return float(value) if isinstance(value, (int, float)) else parse_number(str(value))
+
+
+_OPTION_COERCE = {"string": _string, "boolean": _boolean, "integer": _integer, "number": _number, "list": _list}
+_OPTION_WORDS = {"string": "a text", "boolean": "oui/non (true/false, 1/0…)", "integer": "a whole number",
+                 "number": "a number", "list": "a list (or comma-separated text)"}
+
+
+@dataclass(frozen=True)
+class LoaderSpec:
+    kind: str
+    description: str
+    columns: dict[str, ColumnSpec]
+    writes_nodes: tuple[str, ...]
+    writes_relationships: tuple[str, ...]
+    options: dict[str, OptionSpec]
+    transform: Transform
+    reader: Reader | None = None  # reads a non-table file into a Table, instead of read_table
+    sheet: str | None = None
+    header_row: int = 1
+
+    @classmethod
+    def load(cls, kind: str) -> LoaderSpec:
+        return _load_spec(kind)
+
+    def transform_function(self) -> Transform:
+        return self.transform
+
+    def reader_function(self) -> Reader | None:
+        return self.reader
+
+    def match_headers(self, table: Table) -> dict[str, int]:
+        """Column name -> index in the table, found by header text, not position."""
+        return match_headers(self.columns, table)
+
+    def records(self, table: Table, problems: Problems) -> list[Record]:
+        """Typed records; each bad cell is added to ``problems`` with its row and column."""
+        return typed_records(self.columns, table, problems)
+
+    def resolve_options(self, given: dict | None) -> dict:
+        """Every declared option, given or defaulted, checked and coerced to its declared type."""
+        given = dict(given or {})
+        unknown = sorted(set(given) - set(self.options))
+        if unknown:
+            raise ConfigError(f"loader {self.kind!r} has no option {', '.join(unknown)}; "
+                              f"options: {', '.join(self.options) or 'none'}")
+        out = {}
+        for name, opt in self.options.items():
+            value = given.get(name)
+            out[name] = opt.coerce(opt.default if value is None else value, self.kind)
+        return out
+
+
+
+def _raw(kind: str) -> dict:
+    """The kind's YAML, with what it ``extends`` merged in (columns, options, writes)."""
+    path = shipped.path("loaders", f"{kind}.yaml")
+    if not path.exists():
+        raise ConfigError(f"unknown source kind {kind!r}; known kinds: {', '.join(available_kinds())}")
+    with open(path, encoding="utf-8") as fh:
+        raw = yaml.safe_load(fh)
+    base_kind = raw.pop("extends", None)
+    if base_kind:
+        base = _raw(base_kind)
+        for key in ("columns", "options"):
+            raw[key] = {**(base.get(key) or {}), **(raw.get(key) or {})}
+        raw.setdefault("writes", base.get("writes", {}))
+    raw["_path"] = path
+    return raw
+
+
+def _column(path, name: str, c: dict) -> ColumnSpec:
+    ctype = c.get("type", "string")
+    if ctype not in PARSERS:
+        raise ConfigError(f"{path}: column {name}: unknown type {ctype!r}")
+    choices, spellings = column_choices(c.get("choices"))
+    return ColumnSpec(name, tuple(c.get("aliases", [name])), ctype, bool(c.get("required")), bool(c.get("list")),
+                      choices, c.get("description", ""), spellings)
+
+
+def _option(path, name: str, o: dict | None) -> OptionSpec:
+    o = dict(o or {})
+    if o.get("type", "string") not in OPTION_TYPES:
+        raise ConfigError(f"{path}: option {name}: unknown type {o['type']!r}; types: {', '.join(OPTION_TYPES)}")
+    if o.get("choices") is not None:
+        o["choices"] = tuple(str(c) for c in o["choices"])
+    return OptionSpec(name, **o)
+
+
+@cache
+def _load_spec(kind: str) -> LoaderSpec:
+    raw = _raw(kind)
+    path = raw["_path"]
+    if kind not in SOURCES:
+        raise ConfigError(f"{path}: no transform is registered for kind {kind!r} (eitgraph/load/registry.py)")
+    columns = {name: _column(path, name, c) for name, c in raw.get("columns", {}).items()}
+    options = {name: _option(path, name, o) for name, o in (raw.get("options") or {}).items()}
+    writes = raw.get("writes", {})
+    source = SOURCES[kind]
+    return LoaderSpec(raw["kind"], raw.get("description", ""), columns, tuple(writes.get("nodes", [])),
+                      tuple(writes.get("relationships", [])), options, source.transform, source.reader,
+                      raw.get("sheet"), int(raw.get("header_row", 1)))
+
+
+def available_kinds() -> list[str]:
+    return sorted(p.stem for p in shipped.folder("loaders").glob("*.yaml"))
