@@ -7,12 +7,14 @@ and loaded into the real embedded store.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 
 import openpyxl
 import pytest
 from loadhelpers import dataset_exists, luhn_complete, make_siret, recs, snapshot, write_csv
 
+from eitgraph import shipped
 from eitgraph.errors import ConfigError, EitgraphError, InputError, ValidationError
 from eitgraph.load.spec import LoaderSpec
 
@@ -332,6 +334,25 @@ def test_unknown_option_and_kind_are_config_errors(territory_kb, tmp_path):
     with pytest.raises(ConfigError, match="unknown source kind 'acteurs'"):
         kb.load("acteurs", path)
     expect_nothing_written(kb, before, "stakeholders:a")
+
+
+def test_a_property_the_model_does_not_declare_is_an_error_at_load_time(territory_kb, tmp_path):
+    """Properties are checked against schema/model.yaml like labels: a transform writing one the model
+    does not declare fails before anything is written, naming it."""
+    spec = LoaderSpec.load("groupings")
+
+    def careless(records, ctx):
+        batch = spec.transform(records, ctx)
+        for row in batch.nodes["Territory"].values():
+            row.props["colour"] = "green"
+        for rel in batch.rels.values():
+            rel.props["weight"] = 1
+        return batch
+
+    path = shipped.path("examples", "thur-doller", "groupements.csv")
+    with pytest.raises(EitgraphError, match=r"does not declare \(PART_OF: weight; Territory: colour\)"):
+        territory_kb.loader.prepare(dataclasses.replace(spec, transform=careless), path, {})
+    territory_kb.loader.prepare(spec, path, {})                          # the registered transform is fine
 
 
 def test_options_are_typed_checked_and_coerced_once(territory_kb, tmp_path):

@@ -24,8 +24,10 @@ from typing import Any
 import yaml
 
 from .. import shipped
-from ..errors import ConfigError, Problems
+from ..errors import ConfigError, EitgraphError, Problems
+from ..model.graph import PROVENANCE, Model
 from ..values import PARSERS, fold, parse_boolean, parse_integer, parse_number, split_list
+from .graphbatch import GraphBatch
 from .records import ColumnSpec, Record, column_choices, match_headers, typed_records
 from .registry import SOURCES, Reader, Transform
 from .tables import Table
@@ -129,7 +131,17 @@ class LoaderSpec:
         return _load_spec(kind)
 
     def transform_function(self) -> Transform:
-        return self.transform
+        """The kind's transform, whose batch is checked against the graph model: a property the model
+        does not declare for a label or relationship type is an error (the labels and types a kind may
+        write are checked by the write pipeline against ``writes``)."""
+        transform, kind = self.transform, self.kind
+
+        def checked(records: list[Record], ctx) -> GraphBatch:
+            batch = transform(records, ctx)
+            undeclared_properties(kind, batch, ctx.model)
+            return batch
+
+        return checked
 
     def reader_function(self) -> Reader | None:
         return self.reader
@@ -155,6 +167,31 @@ class LoaderSpec:
             out[name] = opt.coerce(opt.default if value is None else value, self.kind)
         return out
 
+
+
+def undeclared_properties(kind: str, batch: GraphBatch, model: Model) -> None:
+    """Raise an error naming every property the batch writes that ``schema/model.yaml`` does not declare
+    for its label or relationship type (the key and the provenance properties are always allowed)."""
+    found: dict[str, set[str]] = {}
+    for label, rows in batch.nodes.items():
+        node = model.nodes.get(label)
+        if node is None:
+            continue  # an undeclared label: the write pipeline reports it
+        declared = {*node.properties, node.key, *PROVENANCE}
+        names = {p for row in rows.values() for p in row.props}
+        if names - declared:
+            found[label] = names - declared
+    for r in batch.rels.values():
+        rel = model.relationships.get(r.type)
+        if rel is None:
+            continue
+        extra = set(r.props) - {*rel.properties, *PROVENANCE} - ({rel.key} if rel.key else set())
+        if extra:
+            found.setdefault(r.type, set()).update(extra)
+    if found:
+        listed = "; ".join(f"{owner}: {', '.join(sorted(names))}" for owner, names in sorted(found.items()))
+        raise EitgraphError(f"loader {kind!r} wrote properties the graph model does not declare ({listed}); "
+                            "declare them in schema/model.yaml")
 
 
 def _raw(kind: str) -> dict:

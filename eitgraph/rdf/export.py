@@ -23,6 +23,8 @@ from ..model.vocabulary import BASE, EG, ORG, SDO, XSD_TYPES, node_iri, property
 REFERENCE_LABELS = {"Material", "MaterialCategory", "Measure"}
 # What --anonymize removes: personal data, identifiers, names, exact quantities and money.
 ANON_DROP_LABELS = {"Person"}
+# Local facts of this machine, never exported.
+NOT_EXPORTED = {"path"}
 ANON_DROP_PROPS = {"siret", "siren", "website", "lat", "lon", "email", "phone", "quantity", "original_quantity",
                    "cost", "amount", "share", "comment"}
 
@@ -127,7 +129,8 @@ def to_rdf(kb, territory: str | None = None, anonymize: bool = False, provenance
 
     def add_props(subject: URIRef, props: dict, dataset: bool = False) -> None:
         for name, value in sorted(props.items()):
-            if (name in PROVENANCE and not (dataset and name == "loaded_at")) or value is None or name not in types:
+            if (name in PROVENANCE and not (dataset and name == "loaded_at")) or value is None or name not in types \
+                    or name in NOT_EXPORTED:
                 continue
             if anonymize and name in ANON_DROP_PROPS:
                 continue
