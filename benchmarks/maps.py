@@ -22,8 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from eitgraph.analytics.viewgraph import MapEdge, MapGraph, MapNode
 from eitgraph.maps.aggregate import aggregate
-from eitgraph.maps.model import MapEdge, MapGraph, MapNode
 from eitgraph.maps.render import build_page
 from eitgraph.model.materials import categories
 from eitgraph.model.organisation_kinds import KINDS

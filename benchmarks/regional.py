@@ -57,8 +57,8 @@ import numpy as np
 
 import eitgraph
 from eitgraph import shipped
-from eitgraph.analytics.extract import exchanges as extract_exchanges
 from eitgraph.analytics.loops import canonical, simple_cycles
+from eitgraph.analytics.network import exchanges as extract_exchanges
 from eitgraph.model.materials import categories, category_of_low, waste_codes
 from eitgraph.values import luhn_complete, luhn_ok, slug
 

@@ -2,8 +2,9 @@
 
 Each file starts with a YAML header in ``//`` comments (name, description,
 parameters) and stays runnable as-is in Neo4j Browser with ``:param``. A query whose
-header names a ``python`` function is answered by it (heavy analytics on an extracted
-subgraph); its Cypher text is the reference the tests compare it with on small graphs.
+header says ``engine: python`` is answered by the function registered under its name in
+:mod:`eitgraph.analytics.queries` (heavy analytics on an extracted subgraph); its Cypher
+text is the reference the tests compare it with on small graphs.
 Calling a query without one of its required parameters, or with a parameter it
 does not declare, is an error that names it.
 
@@ -28,6 +29,7 @@ from .values import parse_boolean, parse_number, split_list
 
 _PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 TYPES = ("string", "integer", "number", "boolean", "list")
+ENGINES = ("cypher", "python")
 
 
 @dataclass(frozen=True)
@@ -63,10 +65,7 @@ class Query:
     cypher: str
     parameters: dict[str, Parameter] = field(default_factory=dict)
     path: Path | None = None
-    python: str | None = None  # "module:function" computing the answer in Python; the Cypher stays the reference
-
-    def python_function(self):
-        return shipped.declared_function(self.python)
+    python: bool = False  # answered in Python (engine: python); the Cypher stays the reference
 
     def bind(self, given: dict | None) -> dict:
         """Check and complete parameters: undeclared or missing required ones are errors."""
@@ -108,13 +107,16 @@ def parse_query_file(path: Path) -> Query:
             raise QueryError(f"{path}: parameter {name}: type must be one of {', '.join(TYPES)}")
         params[name] = Parameter(name, spec.get("type", "string"), bool(spec.get("required", False)),
                                  spec.get("default"), spec.get("description", ""))
+    engine = meta.get("engine", "cypher")
+    if engine not in ENGINES:
+        raise QueryError(f"{path}: engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     cypher = "\n".join(body).strip()
     used = set(_PARAM_USE.findall(cypher))
     undeclared = used - set(params)
     if undeclared:
         raise QueryError(f"{path}: uses undeclared parameter(s) {', '.join(sorted(undeclared))}")
     return Query(meta["name"], " ".join(str(meta.get("description", "")).split()), cypher, params, path,
-                 meta.get("python"))
+                 engine == "python")
 
 
 class Catalogue:

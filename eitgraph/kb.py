@@ -14,11 +14,18 @@ import pandas as pd
 import yaml
 
 from . import shipped
+from .analytics.graphs import view_graph
+from .analytics.indicators import indicators
+from .analytics.queries import PYTHON_QUERIES
 from .catalogue import Catalogue
 from .config import StoreConfig
 from .errors import ConfigError, QueryError
+from .graphread import GraphRead
 from .load.loading import Loader, LoadReport, Progress
+from .maps import build_map, write_map
 from .model.graph import Model, load_model
+from .rdf.export import to_rdf
+from .report import write_report
 from .store import Store
 
 
@@ -36,6 +43,7 @@ class KnowledgeBase:
             self.store.close()
             raise
         self.loader = Loader(self.store, self.model)
+        self.graph = GraphRead(self.store.records, self.model)  # what analytics, views and exports read
 
     # -- schema -----------------------------------------------------------------
     def init(self) -> list[str]:
@@ -91,7 +99,10 @@ class KnowledgeBase:
         if engine not in (None, "python", "cypher"):
             raise QueryError(f"engine must be 'python' or 'cypher', not {engine!r}")
         if q.python and engine != "cypher":
-            return q.python_function()(self, **bound)
+            if q.name not in PYTHON_QUERIES:
+                raise QueryError(f"query {q.name!r} says engine: python but eitgraph.analytics.queries registers "
+                                 "no function for it; run it with engine='cypher'")
+            return PYTHON_QUERIES[q.name](self.graph, **bound)
         if engine == "python":
             raise QueryError(f"query {q.name!r} has no Python implementation")
         return self.store.frame(q.cypher, bound)
@@ -102,19 +113,9 @@ class KnowledgeBase:
 
     def status(self) -> dict:
         """Counts per label and relationship type, datasets loaded, and where the store is."""
-        # One round trip: per-label and per-type counts are cheap in both stores.
-        parts = [f"MATCH (n:{label}) RETURN 'node' AS what, '{label}' AS name, count(n) AS n"
-                 for label in self.model.all_labels()]
-        parts += [f"MATCH ()-[r:{rtype}]->() RETURN 'rel' AS what, '{rtype}' AS name, count(r) AS n"
-                  for rtype in self.model.relationships]
-        rows = self.store.records(" UNION ALL ".join(parts))
-        counts = {r["name"]: r["n"] for r in rows if r["what"] == "node"}
-        rels = {r["name"]: r["n"] for r in rows if r["what"] == "rel"}
-        datasets = self.store.records(
-            "MATCH (d:Dataset) RETURN d.id AS dataset, d.kind AS kind, d.file AS file, d.rows AS rows, "
-            "d.loaded_at AS loaded_at, d.sha256 AS sha256 ORDER BY d.loaded_at")
-        for d in datasets:
-            d["sha256"] = (d["sha256"] or "")[:12]
+        counts, rels = self.graph.counts()
+        datasets = [{"dataset": d["id"], "kind": d["kind"], "file": d["file"], "rows": d["rows"],
+                     "loaded_at": d["loaded_at"], "sha256": (d["sha256"] or "")[:12]} for d in self.graph.datasets()]
         return {"store": self.config.describe(), "nodes": counts, "relationships": rels, "datasets": datasets}
 
     # -- life cycle ---------------------------------------------------------------
@@ -132,34 +133,26 @@ class KnowledgeBase:
         """An interactive, self-contained HTML map of a view (see :func:`eitgraph.maps.build_map` for the
         views and options: territory, category, lang, anonymize, geo, max_nodes…); returns the HTML, or
         writes it to ``out`` and returns that path."""
-        from .maps import build_map, write_map
-
         if out is not None:
-            return write_map(self, view, out=out, **options)
-        return build_map(self, view, **options)
+            return write_map(self.graph, view, out=out, **options)
+        return build_map(self.graph, view, **options)
 
     # -- programme indicators ---------------------------------------------------------
     def indicators(self, territory: str | None = None, lang: str = "fr") -> pd.DataFrame:
         """Korhonen's four principles, the exchange network analysis, the evaluation and référentiel
         indicators and the data coverage of a territory, one row per figure with its definition
         (see :func:`eitgraph.analytics.indicators.indicators`)."""
-        from .analytics.indicators import indicators
-
-        return indicators(self, territory=territory, lang=lang)
+        return indicators(self.graph, territory=territory, lang=lang)
 
     def report(self, out: str | Path, territory: str | None = None, lang: str = "fr") -> Path:
         """Write the one-page COPIL report (HTML) of a territory to ``out``; returns the path."""
-        from .report import write_report
-
-        return write_report(self, out, territory=territory, lang=lang)
+        return write_report(self.graph, out, territory=territory, lang=lang)
 
     def to_networkx(self, view: str = "ecosystem", territory: str | None = None, category: str | None = None):
         """A view of the graph as a :class:`networkx.MultiDiGraph` (the map views: ecosystem, material,
         loops, synergies, plans); nodes and edges keep their facts as attributes. Back to DataFrames with
         :func:`eitgraph.analytics.graphs.to_frames`."""
-        from .analytics.graphs import view_graph
-
-        return view_graph(self, view, territory=territory, category=category)
+        return view_graph(self.graph, view, territory=territory, category=category)
 
     # -- linked data ----------------------------------------------------------------
     def to_rdf(self, territory: str | None = None, anonymize: bool = False, provenance: bool = True):
@@ -168,9 +161,7 @@ class KnowledgeBase:
         ``territory`` keeps what lies in that territory (see :func:`eitgraph.rdf.export.to_rdf`);
         ``anonymize`` drops persons, identifiers, coordinates and amounts and renames organisations;
         ``provenance`` adds the datasets and ``prov:wasDerivedFrom`` links."""
-        from .rdf.export import to_rdf
-
-        return to_rdf(self, territory=territory, anonymize=anonymize, provenance=provenance)
+        return to_rdf(self.graph, territory=territory, anonymize=anonymize, provenance=provenance)
 
 
 def _manifest_file(manifest: Path, name: str) -> Path:

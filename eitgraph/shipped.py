@@ -6,7 +6,6 @@ they are shipped inside the package as ``eitgraph/_shipped/<name>`` (see pyproje
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -34,12 +33,3 @@ def path(name: str, *parts: str) -> Path:
     """A file inside one of the resource folders."""
     return folder(name).joinpath(*parts)
 
-
-def declared_function(reference: str):
-    """The function a declarative file names as ``"package.module:function"``.
-
-    >>> declared_function("eitgraph.values:fold")("Été")
-    'ete'
-    """
-    module, _, name = reference.partition(":")
-    return getattr(importlib.import_module(module), name)

@@ -4,7 +4,7 @@
 //   once: members in order from the smallest id, materials per step, bottleneck quantity and
 //   statuses. Computed in Python on the extracted exchange graph; the Cypher below is the
 //   reference for small graphs (it lists members only, up to 5 steps).
-// python: eitgraph.analytics.circular:circular_loops
+// engine: python
 // parameters:
 //   max_length: {type: integer, default: 5, description: "longest loop, in exchanges (Cypher form: at most 5)"}
 //   status: {type: string, description: "existing, planned, potential or a comma-separated list (default: all)"}

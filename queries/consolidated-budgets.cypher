@@ -5,7 +5,7 @@
 //   plans separately gives, double_counting_avoided the difference; each dimension ends with a total
 //   row (key *) counting every action once. Computed in Python; the Cypher below is the reference for
 //   the budget by plan and the distinct-action total.
-// python: eitgraph.analytics.plans:consolidated_budgets
+// engine: python
 // parameters:
 //   by: {type: string, default: all, description: "all, or among plan, plan_axis, referentiel_axis, pillar, category, funder (comma-separated)"}
 CALL {

@@ -2,7 +2,7 @@
 // description: >
 //   Organisations central to the exchange network: degree and betweenness (networkx) on the
 //   SUPPLIES graph, with the tonnes received and sent. The Cypher below gives degrees only.
-// python: eitgraph.analytics.network:hub_organisations
+// engine: python
 // parameters:
 //   status: {type: string, description: "existing, planned, potential or a comma-separated list (default: all)"}
 //   territory: {type: string, description: "only exchanges between organisations of this territory"}

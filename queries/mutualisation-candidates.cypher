@@ -3,7 +3,7 @@
 //   Organisations producing the same waste category (joint collection) or needing the same input
 //   (joint purchasing) with different collectors or suppliers: combined volume and distances.
 //   Computed in Python; the Cypher below lists the same groups without distances.
-// python: eitgraph.analytics.flows:mutualisation_candidates
+// engine: python
 // parameters:
 //   territory: {type: string, description: "code of the territory (EPCI, PETR…) whose organisations are grouped"}
 //   min_organisations: {type: integer, default: 2, description: "smallest group"}

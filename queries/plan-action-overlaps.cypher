@@ -6,7 +6,7 @@
 //   threshold); (c) actions of different plans with the same material category, the same lead
 //   (organisation or service) or the same référentiel item. Computed in Python; the Cypher below is the
 //   reference for (a) and (c) (it has no similarity score).
-// python: eitgraph.analytics.plans:plan_action_overlaps
+// engine: python
 // parameters:
 //   threshold: {type: number, default: 0.5, description: "lowest similarity score for near-duplicates (0–1)"}
 //   kind: {type: string, default: all, description: "all, shared, similar, context, or a comma-separated list"}

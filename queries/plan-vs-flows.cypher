@@ -5,7 +5,7 @@
 //   important qu'aucune action ne cible » lists large flows (share ≥ min_share) no action targets;
 //   « actions sans flux diagnostiqué » lists actions on categories without flows. Computed in Python;
 //   the Cypher below is the reference for quantities and targeting actions per category.
-// python: eitgraph.analytics.plans:plan_vs_flows
+// engine: python
 // parameters:
 //   min_share: {type: number, default: 0.05, description: "share of all flows of the same unit above which a flow is large"}
 //   territory: {type: string, description: "only flows of organisations located in this territory"}

@@ -4,7 +4,7 @@
 //   (to it or to one of its sub-actions and tasks), their statuses and plans, and the points their items
 //   could cover (points_potential) or cover already (points_done: actions « réalisé »), each item once.
 //   Computed in Python; the Cypher below is the reference for the actions per item.
-// python: eitgraph.analytics.plans:referentiel_coverage
+// engine: python
 // parameters:
 //   level: {type: integer, default: 2, description: "deepest level listed: 1 axes, 2 orientations, 3 sub-actions"}
 //   referentiel: {type: string, default: eci, description: "référentiel prefix of the Measure ids"}

@@ -6,7 +6,7 @@
 //   (haversine on coordinates), ranked by match kind, quantity match and distance, top per output.
 //   Computed in Python with a spatial index; the Cypher below is the reference for same-code and
 //   same-category matches.
-// python: eitgraph.analytics.substitution:substitution_candidates
+// engine: python
 // parameters:
 //   radius_km: {type: number, default: 30, description: "largest distance between the two sites"}
 //   top: {type: integer, default: 10, description: "candidates kept per output"}

@@ -659,6 +659,10 @@ def test_stakeholders_from_a_named_excel_sheet(writable_kb, tmp_path):
     row = kb.cypher("MATCH (o:Organisation)-[:LOCATED_IN]->(c) RETURN o.id AS id, o.siret AS siret, "
                     "o.impact AS impact, c.code AS commune, o.perimeter AS perimeter").pipe(recs)
     assert row == [{"id": SIRET_A, "siret": SIRET_A, "impact": 3, "commune": "68063", "perimeter": "territoire"}]
+    # The territory rule is the read side's: a commune holds itself, so a commune code is a programme territory
+    # too (it used to be refused as "no territory with communes").
+    kb.load("stakeholders", path, sheet="Acteurs", dataset_id="cernay", territory="68063")
+    assert kb.cypher("MATCH (o:Organisation) RETURN o.perimeter AS p")["p"].tolist() == ["territoire"]
 
 
 def test_eitgraph_errors_share_one_base(territory_kb, tmp_path):

@@ -1,5 +1,6 @@
 import pytest
 
+from eitgraph.analytics.queries import PYTHON_QUERIES
 from eitgraph.catalogue import Catalogue, Parameter, parse_query_file
 from eitgraph.errors import QueryError
 
@@ -70,3 +71,77 @@ def test_empty_results_keep_their_columns(empty_kb):
     assert list(df.columns) == ["id", "name", "kind", "naf", "activity", "filiere", "insee", "commune",
                                 "perimeter", "tags"]
     assert list(empty_kb.query("stakeholder-matrix").columns)[-1] == "classe"
+
+
+# -- every Python-backed query against its reference Cypher, on the example -------------------------
+
+def _rows(df, columns) -> set[tuple]:
+    """The rows of ``columns`` as hashable tuples (lists become tuples, floats are rounded)."""
+    def cell(v):
+        if isinstance(v, list):
+            return tuple(v)
+        return round(float(v), 3) if isinstance(v, float) else v
+    return {tuple(cell(v) for v in row) for row in df[columns].itertuples(index=False)}
+
+
+def _same_loops(py, cy):
+    assert _rows(py, ["members"]) == _rows(cy, ["members"])
+
+
+def _same_budgets(py, cy):
+    columns = ["dimension", "key", "actions", "shared_actions", "budget"]
+    assert _rows(cy, columns) <= _rows(py, columns)
+
+
+def _same_hubs(py, cy):
+    assert set(py["id"]) == set(cy["id"])
+    relationships = dict(zip(cy["id"], cy["degree"], strict=True))
+    assert all(relationships[i] >= d for i, d in zip(py["id"], py["degree"], strict=True))   # neighbours ≤ edges
+
+
+def _same_mutualisation(py, cy):
+    columns = ["direction", "category", "unit", "organisations", "distinct_partners", "combined_quantity"]
+    assert _rows(py, columns) == _rows(cy, columns)
+
+
+def _same_overlaps(py, cy):
+    columns = ["overlap", "action_1", "action_2"]
+    assert _rows(py[py["overlap"] != "quasi-doublon"], columns) == _rows(cy, columns)
+
+
+def _same_plan_flows(py, cy):
+    columns = ["category", "unit", "output_quantity", "input_quantity", "organisations", "actions"]
+    assert _rows(py[py["unit"].notna()], columns) == _rows(cy, columns)
+
+
+def _same_coverage(py, cy):
+    columns = ["measure", "number", "level", "points", "actions"]
+    assert _rows(py, columns) == _rows(cy, columns)
+
+
+def _same_substitutions(py, cy):
+    assert _rows(cy, ["output_org", "input_org"]) <= _rows(py, ["output_org", "input_org"])
+
+
+SAME_ANSWER = {
+    "circular-loops": ({}, _same_loops),
+    "consolidated-budgets": ({}, _same_budgets),
+    "hub-organisations": ({"top": 1000}, _same_hubs),
+    "mutualisation-candidates": ({"territory": "PETR-THUR-DOLLER"}, _same_mutualisation),
+    "plan-action-overlaps": ({}, _same_overlaps),
+    "plan-vs-flows": ({"territory": "PETR-THUR-DOLLER"}, _same_plan_flows),
+    "referentiel-coverage": ({}, _same_coverage),
+    "substitution-candidates": ({"top": 100}, _same_substitutions),
+}
+
+
+def test_python_queries_are_registered_and_declared():
+    assert {q.name for q in Catalogue() if q.python} == set(PYTHON_QUERIES) == set(SAME_ANSWER)
+
+
+@pytest.mark.parametrize("name", sorted(SAME_ANSWER))
+def test_python_engine_agrees_with_its_reference_cypher_on_the_example(example_kb, name):
+    params, same = SAME_ANSWER[name]
+    py, cy = example_kb.query(name, **params), example_kb.query(name, engine="cypher", **params)
+    assert not py.empty and not cy.empty
+    same(py, cy)

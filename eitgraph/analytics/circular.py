@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .extract import exchanges
+from ..graphread import Exchange, GraphSource, reader
 from .loops import simple_cycles
 
 COLUMNS = ["loop", "length", "members", "names", "materials", "categories", "bottleneck", "unit", "statuses"]
@@ -40,20 +40,19 @@ def _steps(edges: list[dict]) -> dict[tuple[str, str], Step]:
     return steps
 
 
-def circular_loops(kb, max_length: int = 5, status=None, territory: str | None = None,
+def circular_loops(graph: GraphSource, max_length: int = 5, status=None, territory: str | None = None,
                    category: str | None = None) -> pd.DataFrame:
     """Each simple directed loop of SUPPLIES once (members from the smallest id), with its materials,
     the smallest exchanged quantity along it (when all steps share a unit) and the statuses met."""
-    return loops_of(kb, exchanges(kb, status, territory, category), max_length)
+    graph = reader(graph)
+    return loops_of(graph, graph.exchanges(status, territory, category), max_length)
 
 
-def loops_of(kb, edges: list[dict], max_length: int = 5) -> pd.DataFrame:
-    """:func:`circular_loops` of exchanges already extracted and filtered (``kb`` names the members)."""
+def loops_of(graph: GraphSource, edges: list[Exchange], max_length: int = 5) -> pd.DataFrame:
+    """:func:`circular_loops` of exchanges already extracted and filtered (``graph`` names the members)."""
     steps = _steps(edges)
     cycles = sorted(simple_cycles(steps.keys(), max_length), key=lambda c: (len(c), c))
-    names = {r["id"]: r["name"] for r in kb.store.records(
-        "UNWIND $ids AS k MATCH (o:Organisation {id: k}) RETURN o.id AS id, o.name AS name",
-        {"ids": sorted({n for c in cycles for n in c})})} if cycles else {}
+    names = {k: r["name"] for k, r in reader(graph).organisations_by_id(n for c in cycles for n in c).items()}
     rows = []
     for i, cycle in enumerate(cycles, 1):
         path = [steps[(cycle[k], cycle[(k + 1) % len(cycle)])] for k in range(len(cycle))]

@@ -29,7 +29,7 @@ import numpy as np
 from scipy.sparse.csgraph import connected_components
 
 from ..errors import QueryError
-from . import extract
+from ..graphread import Exchange, Flow, GraphSource, edge_key, reader
 
 __all__ = ["EnaResult", "NetworkAnalysis", "analyse", "network_analysis"]
 
@@ -210,7 +210,7 @@ def _scope(territory, category, unit, status) -> str:
     return ", ".join(parts)
 
 
-def network_analysis(kb, territory: str | None = None, category: str | None = None, unit: str = "t/an",
+def network_analysis(graph: GraphSource, territory: str | None = None, category: str | None = None, unit: str = "t/an",
                      status=None, *, close: bool = True) -> NetworkAnalysis:
     """ENA of the exchange network: organisations as nodes, SUPPLIES quantities as internal flows.
 
@@ -232,12 +232,13 @@ def network_analysis(kb, territory: str | None = None, category: str | None = No
     recorded), so by default (``close=True``) each node's balance is closed by implicit boundary
     flows, reported in ``ena.implicit_input`` / ``ena.implicit_output`` (see :func:`analyse`).
     """
-    rows = extract.exchanges(kb, status=status, territory=territory, category=category)
-    flows = extract.flows(kb, territory)
+    graph = reader(graph)
+    rows = graph.exchanges(status, territory, category)
+    flows = graph.flows(territory)
     return network_of(rows, flows, territory=territory, category=category, unit=unit, status=status, close=close)
 
 
-def network_of(rows: list[dict], flows: list[dict], territory: str | None = None, category: str | None = None,
+def network_of(rows: list[Exchange], flows: list[Flow], territory: str | None = None, category: str | None = None,
                unit: str = "t/an", status=None, *, close: bool = True) -> NetworkAnalysis:
     """:func:`network_analysis` of exchanges and diagnostic flows already extracted (and filtered);
     ``territory``, ``category`` and ``status`` only describe them. ``flows`` may hold more organisations
@@ -255,7 +256,7 @@ def network_of(rows: list[dict], flows: list[dict], territory: str | None = None
     boundary = [f for f in flows
                 if f["id"] in index and f["unit"] == unit and f["quantity"] is not None
                 and (category is None or f["category"] == category)
-                and not (f["partner"] and extract.edge_key(f) in internal)]
+                and not (f["partner"] and edge_key(f) in internal)]
     for f in boundary:
         (z if f["direction"] == "in" else y)[index[f["id"]]] += f["quantity"]
     return NetworkAnalysis(

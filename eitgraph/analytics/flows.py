@@ -7,8 +7,8 @@ from itertools import combinations
 
 import pandas as pd
 
+from ..graphread import GraphSource, reader
 from ..model.geo import haversine_km
-from .extract import flows
 
 MUTUALISATION_COLUMNS = ["direction", "category", "unit", "organisations", "names", "partners", "distinct_partners",
                          "combined_quantity", "max_distance_km", "mean_distance_km"]
@@ -18,12 +18,12 @@ def _distances(points: list[tuple[float, float]]) -> list[float]:
     return [haversine_km(a[0], a[1], b[0], b[1]) for a, b in combinations(points, 2)]
 
 
-def mutualisation_candidates(kb, territory: str | None = None, min_organisations: int = 2,
+def mutualisation_candidates(graph: GraphSource, territory: str | None = None, min_organisations: int = 2,
                              direction: str | None = None, category: str | None = None) -> pd.DataFrame:
     """Organisations of a territory producing the same waste category (joint collection) or needing the
     same input (joint purchasing) with different collectors or suppliers; combined volume and distances."""
     groups: dict[tuple, list[dict]] = defaultdict(list)
-    for f in flows(kb, territory):
+    for f in reader(graph).flows(territory):
         if (direction and f["direction"] != direction) or (category and f["category"] != category):
             continue
         groups[(f["direction"], f["category"], f["unit"])].append(f)

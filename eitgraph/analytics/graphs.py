@@ -1,7 +1,7 @@
 """Views of the knowledge base as networkx graphs, and graphs back to DataFrames.
 
-A view is one of the map views (:data:`eitgraph.maps.VIEWS`: ecosystem, material, loops, synergies,
-plans): the same extraction the maps use, before styling. Any other view is a Cypher query returning
+A view is one of the views of :mod:`eitgraph.analytics.views` (ecosystem, material, loops, synergies,
+plans): what the maps draw, before styling. Any other view is a Cypher query returning
 ``source`` and ``target`` columns, turned into a graph by :func:`from_frames`::
 
     edges = kb.cypher("MATCH (o:Organisation)-[p:PARTY_TO]->(s:Synergy) "
@@ -29,16 +29,17 @@ import math
 import networkx as nx
 import pandas as pd
 
+from ..graphread import GraphSource
+from .views import extract
+
 NODE_FIELDS = ("label", "kind", "role", "sector", "lat", "lon", "volume", "members")
 EDGE_FIELDS = ("category", "quantity", "unit", "status", "label", "role", "count")
 
 
-def view_graph(kb, view: str = "ecosystem", territory: str | None = None,
+def view_graph(graph: GraphSource, view: str = "ecosystem", territory: str | None = None,
                category: str | None = None) -> nx.MultiDiGraph:
-    """The nodes and edges of a map view as a MultiDiGraph (one edge per exchange, link or role)."""
-    from ..maps.views import extract
-
-    g = extract(kb, view, territory, category)
+    """The nodes and edges of a view as a MultiDiGraph (one edge per exchange, link or role)."""
+    g = extract(graph, view, territory, category)
     out = nx.MultiDiGraph(view=g.view, territory=g.territory[0] if g.territory else None, category=g.category)
     for n in g.nodes.values():
         attrs = {f: getattr(n, f) for f in NODE_FIELDS}

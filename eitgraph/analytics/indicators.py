@@ -21,6 +21,7 @@ import yaml
 
 from .. import shipped
 from ..errors import QueryError
+from ..graphread import GraphRead, GraphSource, reader
 from ..model.geo import haversine_km
 from .circular import loops_of
 from .ena import network_of
@@ -75,11 +76,11 @@ def _tonnes(items) -> float:
 
 
 # -- Korhonen ---------------------------------------------------------------------------------
-def roundput(kb, s: Scope) -> list[Figure]:
+def roundput(graph: GraphRead, s: Scope) -> list[Figure]:
     outs = [f for f in s.current_flows() if f["direction"] == "out"]
     total = _tonnes(outs)
     recovered = [f for f in outs if f["treatment"] in RECOVERY]
-    loops = loops_of(kb, s.network())
+    loops = loops_of(graph, s.network())
     in_loops = {m for members in loops["members"] for m in members} & s.actors
     return [
         _as("recovered_inside_share", share(_tonnes(f for f in recovered if s.inside(f["partner"])), total, TONNES)),
@@ -243,10 +244,11 @@ def coverage(s: Scope) -> list[Figure]:
 
 
 # -- the table ------------------------------------------------------------------------------------
-def figures(kb, territory: str | None = None) -> tuple[Scope, list[Figure]]:
+def figures(graph: GraphSource, territory: str | None = None) -> tuple[Scope, list[Figure]]:
     """Every indicator of a territory, computed; see :func:`indicators` for the labelled table."""
-    s = scope(kb, territory)
-    figs = (roundput(kb, s) + diversity(s) + cooperation(s) + locality(s) + network(s) + evaluation(s)
+    graph = reader(graph)
+    s = scope(graph, territory)
+    figs = (roundput(graph, s) + diversity(s) + cooperation(s) + locality(s) + network(s) + evaluation(s)
             + referentiel(s) + coverage(s))
     return s, figs
 
@@ -277,12 +279,12 @@ def label(code: str, lang: str = "fr") -> Text:
                 spec["def_" + lang])
 
 
-def labelled(kb, territory: str | None = None, lang: str = "fr") -> tuple[Scope, list[dict]]:
+def labelled(graph: GraphSource, territory: str | None = None, lang: str = "fr") -> tuple[Scope, list[dict]]:
     """The scope and one dict per indicator: group_code, group, code, indicator, value, unit, basis,
     definition, in ``lang``."""
     if lang not in LANGS:
         raise QueryError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
-    s, figs = figures(kb, territory)
+    s, figs = figures(graph, territory)
     rows = []
     for f in figs:
         t = label(f.code, lang)
@@ -291,12 +293,12 @@ def labelled(kb, territory: str | None = None, lang: str = "fr") -> tuple[Scope,
     return s, rows
 
 
-def indicators(kb, territory: str | None = None, lang: str = "fr") -> pd.DataFrame:
+def indicators(graph: GraphSource, territory: str | None = None, lang: str = "fr") -> pd.DataFrame:
     """The indicators of a territory as a DataFrame: group, code, indicator, value, unit, basis, definition.
 
     ``territory`` is a Territory code (EPCI SIREN, PETR code, commune INSEE code…); None takes every
     organisation located in a loaded commune. Missing quantities are left out of the tonnages and the
     ``coverage`` group says how many flows had one.
     """
-    _, rows = labelled(kb, territory, lang)
+    _, rows = labelled(graph, territory, lang)
     return pd.DataFrame(rows, columns=COLUMNS, dtype=object)  # object: counts stay integers next to shares

@@ -5,28 +5,34 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 
-from .extract import exchanges
+from ..graphread import Exchange, GraphSource, reader
 
 HUB_COLUMNS = ["id", "name", "kind", "in_degree", "out_degree", "degree", "betweenness", "tonnes_in", "tonnes_out"]
 
 
-def exchange_graph(kb, status=None, territory: str | None = None, category: str | None = None) -> nx.MultiDiGraph:
+def exchanges(graph: GraphSource, status=None, territory: str | None = None,
+              category: str | None = None) -> list[Exchange]:
+    """The SUPPLIES network as rows: :meth:`eitgraph.graphread.GraphRead.exchanges` of a knowledge base."""
+    return reader(graph).exchanges(status, territory, category)
+
+
+def exchange_graph(graph: GraphSource, status=None, territory: str | None = None,
+                   category: str | None = None) -> nx.MultiDiGraph:
     """The SUPPLIES network as a networkx MultiDiGraph (one edge per exchanged material)."""
+    graph = reader(graph)
     g = nx.MultiDiGraph()
-    for e in exchanges(kb, status, territory, category):
+    for e in graph.exchanges(status, territory, category):
         g.add_edge(e["source"], e["target"], key=e["material"], **e)
-    if g.number_of_nodes():
-        for r in kb.store.records("UNWIND $ids AS k MATCH (o:Organisation {id: k}) RETURN o.id AS id, o.name AS name, "
-                                  "o.kind AS kind", {"ids": list(g.nodes)}):
-            g.nodes[r["id"]].update(name=r["name"], kind=r["kind"])
+    for r in graph.organisations_by_id(g.nodes).values():
+        g.nodes[r["id"]].update(name=r["name"], kind=r["kind"])
     return g
 
 
-def hub_organisations(kb, status=None, territory: str | None = None, category: str | None = None,
+def hub_organisations(graph: GraphSource, status=None, territory: str | None = None, category: str | None = None,
                       top: int = 20) -> pd.DataFrame:
     """Organisations ranked by betweenness then degree in the exchange network, with the tonnes they
     receive and send (exchanges counted in other units are left out of those two columns)."""
-    g = exchange_graph(kb, status, territory, category)
+    g = exchange_graph(graph, status, territory, category)
     if not g.number_of_nodes():
         return pd.DataFrame(columns=HUB_COLUMNS)
     simple = nx.DiGraph(g)

@@ -8,14 +8,15 @@ Each question pulls what it needs with a few flat Cypher queries and assembles t
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 from itertools import combinations
 
 import numpy as np
 import pandas as pd
 
 from ..errors import QueryError
+from ..graphread import GraphSource, reader
 from ..values import fold, split_list
+from .actions import ActionInfo, action_budget, extract_actions, plan_budget
 
 OVERLAP_COLUMNS = ["overlap", "action_1", "title_1", "plan_1", "action_2", "title_2", "plan_2", "score", "reason"]
 BUDGET_COLUMNS = ["dimension", "key", "label", "actions", "shared_actions", "budget", "naive_budget",
@@ -31,80 +32,6 @@ STOP_WORDS = {
     "leur", "leurs", "l", "d", "un", "une", "ou", "par", "pour", "plus", "sur", "son", "sa", "ses", "se", "qui", "que",
     "quoi", "the", "of", "and", "to", "in", "for", "on", "with", "by", "an", "est", "sont", "etre", "mettre", "place",
     "mise", "oeuvre", "actions", "action", "developper", "developpement", "favoriser", "renforcer", "accompagner"}
-
-
-@dataclass
-class ActionInfo:
-    id: str
-    title: str
-    description: str = ""
-    status: str | None = None
-    budget: float | None = None
-    plans: dict[str, dict] = field(default_factory=dict)  # plan id -> {name, budget, status}
-    leads: dict[str, str] = field(default_factory=dict)  # id -> name (organisations and services)
-    categories: dict[str, str] = field(default_factory=dict)
-    measures: dict[str, dict] = field(default_factory=dict)  # référentiel items: id -> {name, number}
-    pillars: dict[str, str] = field(default_factory=dict)
-    funders: dict[str, dict] = field(default_factory=dict)  # org id -> {name, shares: {plan: share}}
-    plan_axes: dict[str, str] = field(default_factory=dict)  # top-level axis id -> label
-
-
-def _records(kb, cypher: str, **params) -> list[dict]:
-    return kb.store.records(cypher, params)
-
-
-def extract_actions(kb) -> dict[str, ActionInfo]:
-    """Every action with its plans, leads, categories, measures, pillars, funders and axes."""
-    out: dict[str, ActionInfo] = {}
-    for r in _records(kb, "MATCH (a:Action)-[r:IN_PLAN]->(p:Plan) RETURN a.id AS id, a.title AS title, "
-                          "a.sub_action AS sub, a.description AS description, a.status AS status, "
-                          "a.budget_total AS budget, p.id AS plan, p.name AS plan_name, r.budget_total AS plan_budget, "
-                          "r.status AS plan_status"):
-        a = out.get(r["id"])
-        if a is None:
-            title = r["title"] + (f" — {r['sub']}" if r["sub"] else "")
-            a = out[r["id"]] = ActionInfo(r["id"], title, r["description"] or "", r["status"], r["budget"])
-        a.plans[r["plan"]] = {"name": r["plan_name"], "budget": r["plan_budget"], "status": r["plan_status"]}
-    for r in _records(kb, "MATCH (o)-[:LEADS]->(a:Action) RETURN a.id AS id, o.id AS lead, o.name AS name"):
-        if r["id"] in out:
-            out[r["id"]].leads[r["lead"]] = r["name"]
-    for r in _records(kb, "MATCH (a:Action)-[:TARGETS]->(c:MaterialCategory) RETURN a.id AS id, c.code AS code, "
-                          "c.label AS label"):
-        if r["id"] in out:
-            out[r["id"]].categories[r["code"]] = r["label"] or r["code"]
-    for r in _records(kb, "MATCH (a:Action)-[:CONTRIBUTES_TO]->(m:Measure) RETURN a.id AS id, m.id AS measure, "
-                          "m.name AS name, m.kind AS kind, m.number AS number"):
-        if r["id"] not in out:
-            continue
-        if r["kind"] == "pillar":
-            out[r["id"]].pillars[r["measure"]] = r["name"]
-        else:
-            out[r["id"]].measures[r["measure"]] = {"name": r["name"], "number": r["number"]}
-    pillar_of = {r["m"]: (r["p"], r["name"]) for r in _records(
-        kb, "MATCH (m:Measure)-[:OF_PILLAR]->(p:Measure) RETURN m.id AS m, p.id AS p, p.name AS name")}
-    for a in out.values():
-        for mid in a.measures:
-            prefix, _, number = mid.partition("_")
-            parts = number.split(".")
-            for i in range(len(parts), 0, -1):
-                hit = pillar_of.get(f"{prefix}_{'.'.join(parts[:i])}")
-                if hit:
-                    a.pillars.setdefault(hit[0], hit[1])
-                    break
-    for r in _records(kb, "MATCH (a:Action)-[f:FUNDED_BY]->(o:Organisation) RETURN a.id AS id, o.id AS org, "
-                          "o.name AS name, f.plan AS plan, f.share AS share"):
-        if r["id"] in out:
-            f = out[r["id"]].funders.setdefault(r["org"], {"name": r["name"], "shares": {}})
-            f["shares"][r["plan"]] = r["share"]
-    axes = {r["id"]: r for r in _records(kb, "MATCH (x:Axis) RETURN x.id AS id, x.name AS name, x.number AS number, "
-                                             "x.plan AS plan")}
-    for r in _records(kb, "MATCH (a:Action)-[:UNDER]->(x:Axis) RETURN a.id AS id, x.id AS axis"):
-        if r["id"] in out:
-            top = axes.get(r["axis"].split("/")[0])
-            if top:
-                label = f"{top['plan']} — " + (f"{top['number']}. " if top["number"] else "") + (top["name"] or "")
-                out[r["id"]].plan_axes[top["id"]] = label
-    return out
 
 
 # -- overlaps ---------------------------------------------------------------------------------------------
@@ -147,7 +74,8 @@ def _plans_apart(a: ActionInfo, b: ActionInfo) -> tuple[str, str] | None:
     return None
 
 
-def plan_action_overlaps(kb, threshold: float = 0.5, kind: str = "all", plan: str | None = None) -> pd.DataFrame:
+def plan_action_overlaps(graph: GraphSource, threshold: float = 0.5, kind: str = "all",
+                         plan: str | None = None) -> pd.DataFrame:
     """(a) actions in several plans; (b) near-duplicate actions across plans (title and description
     similarity ≥ threshold); (c) actions of different plans with the same material category, lead or
     référentiel item. One row per pair, with the reason."""
@@ -155,7 +83,7 @@ def plan_action_overlaps(kb, threshold: float = 0.5, kind: str = "all", plan: st
     unknown = kinds - {"shared", "similar", "context"}
     if unknown:
         raise QueryError(f"kind must be all, shared, similar or context (or a comma-separated list), not {kind!r}")
-    actions = extract_actions(kb)
+    actions = extract_actions(graph)
     rows: list[dict] = []
 
     def row(overlap, a, pa, b, pb, score, reason):
@@ -170,7 +98,6 @@ def plan_action_overlaps(kb, threshold: float = 0.5, kind: str = "all", plan: st
                 row("même action", a, pa, a, pb, 1.0,
                     f"la même fiche action figure dans {a.plans[pa]['name']} et {a.plans[pb]['name']}")
     ordered = sorted(actions.values(), key=lambda x: x.id)
-    index = {a.id: i for i, a in enumerate(ordered)}
     flagged: set[tuple[str, str]] = set()
     if "similar" in kinds and len(ordered) > 1:
         scores = similarity_scores(ordered)
@@ -184,26 +111,10 @@ def plan_action_overlaps(kb, threshold: float = 0.5, kind: str = "all", plan: st
             row("quasi-doublon", a, apart[0], b, apart[1], scores[i, j],
                 f"titres et descriptifs proches (similarité {scores[i, j]:.2f} ≥ {threshold})")
     if "context" in kinds:
-        groups: dict[tuple[str, str, str], list[ActionInfo]] = defaultdict(list)
-        for a in ordered:
-            for code, label in a.categories.items():
-                groups[("même catégorie de matière", code, label)].append(a)
-            for lid, name in a.leads.items():
-                groups[("même pilote", lid, name or lid)].append(a)
-            for mid, m in a.measures.items():
-                label = f"{mid.replace('_', ' ')} {m['name'] or ''}".strip()
-                groups[("même mesure du référentiel", mid, label)].append(a)
-        for (overlap, _key, label), members in sorted(groups.items()):
-            for a, b in combinations(members, 2):
-                if index[a.id] > index[b.id]:
-                    a, b = b, a
-                apart = _plans_apart(a, b)
-                if apart is None:
-                    continue
-                what = {"même catégorie de matière": "ciblent la catégorie", "même pilote": "sont pilotées par",
-                        "même mesure du référentiel": "contribuent à"}[overlap]
-                row(overlap, a, apart[0], b, apart[1], 1.0 if (a.id, b.id) in flagged else 0.0,
-                    f"les deux actions {what} {label}")
+        for overlap, a, pa, b, pb, label in _same_context(ordered):
+            what = {"même catégorie de matière": "ciblent la catégorie", "même pilote": "sont pilotées par",
+                    "même mesure du référentiel": "contribuent à"}[overlap]
+            row(overlap, a, pa, b, pb, 1.0 if (a.id, b.id) in flagged else 0.0, f"les deux actions {what} {label}")
     df = pd.DataFrame(rows, columns=OVERLAP_COLUMNS)
     order = {"même action": 0, "quasi-doublon": 1}
     df["_o"] = df["overlap"].map(lambda o: order.get(o, 2))
@@ -211,30 +122,30 @@ def plan_action_overlaps(kb, threshold: float = 0.5, kind: str = "all", plan: st
     return df.drop(columns="_o").reset_index(drop=True)
 
 
+def _same_context(ordered: list[ActionInfo]):
+    """(overlap, a, plan of a, b, plan of b, label) for actions of different plans sharing a material
+    category, a lead or a référentiel item; ``a`` comes before ``b`` in ``ordered``."""
+    index = {a.id: i for i, a in enumerate(ordered)}
+    groups: dict[tuple[str, str, str], list[ActionInfo]] = defaultdict(list)
+    for a in ordered:
+        for code, label in a.categories.items():
+            groups[("même catégorie de matière", code, label)].append(a)
+        for lid, name in a.leads.items():
+            groups[("même pilote", lid, name or lid)].append(a)
+        for mid, m in a.measures.items():
+            label = f"{mid.replace('_', ' ')} {m['name'] or ''}".strip()
+            groups[("même mesure du référentiel", mid, label)].append(a)
+    for (overlap, _key, label), members in sorted(groups.items()):
+        for a, b in combinations(members, 2):
+            if index[a.id] > index[b.id]:
+                a, b = b, a
+            apart = _plans_apart(a, b)
+            if apart is not None:
+                yield overlap, a, apart[0], b, apart[1], label
+
+
 # -- budgets ------------------------------------------------------------------------------------------------
-def action_budget(a: ActionInfo) -> tuple[float | None, str]:
-    """The action's budget counted once: the largest figure its plans give, else the sum of its funders."""
-    figures = [p["budget"] for p in a.plans.values() if p["budget"] is not None]
-    if a.budget is not None:
-        figures.append(a.budget)
-    if figures:
-        distinct = sorted(set(figures))
-        note = "" if len(distinct) <= 1 else (f"budgets différents selon les plans "
-                                              f"({', '.join(f'{x:,.0f}' for x in distinct)}), le plus élevé est retenu")
-        return max(figures), note
-    shares = [max(v for v in f["shares"].values() if v is not None) for f in a.funders.values()
-              if any(v is not None for v in f["shares"].values())]
-    if shares:
-        return sum(shares), "pas de budget total : somme des financements"
-    return None, ""
-
-
-def _plan_budget(a: ActionInfo, plan: str) -> float | None:
-    b = a.plans[plan]["budget"]
-    return b if b is not None else action_budget(a)[0]
-
-
-def consolidated_budgets(kb, by: str = "all") -> pd.DataFrame:
+def consolidated_budgets(graph: GraphSource, by: str = "all") -> pd.DataFrame:
     """Budgets € HT by plan, plan axis, référentiel axis, pillar, material category and funder; an action
     shared by plans is counted once, and ``double_counting_avoided`` shows how much adding up the plans
     separately would have counted twice."""
@@ -243,9 +154,8 @@ def consolidated_budgets(kb, by: str = "all") -> pd.DataFrame:
     bad = set(wanted) - set(dims)
     if bad:
         raise QueryError(f"by must be all or among {', '.join(dims)}, not {by!r}")
-    actions = extract_actions(kb)
-    axis_names = {r["id"]: r["name"] for r in _records(kb, "MATCH (m:Measure {kind: 'axis'}) RETURN m.id AS id, "
-                                                           "m.name AS name")}
+    actions = extract_actions(graph)
+    axis_names = reader(graph).referentiel_axes()
     rows = []
     for dim in wanted:
         groups: dict[str, dict] = {}
@@ -278,7 +188,7 @@ def consolidated_budgets(kb, by: str = "all") -> pd.DataFrame:
             naive = sum(m[3] or 0 for a in members for m in _memberships(a, dim, 0.0, axis_names))
         else:
             total = sum(action_budget(a)[0] or 0 for a in members)
-            naive = sum(_plan_budget(a, p) or 0 for a in members for p in a.plans)
+            naive = sum(plan_budget(a, p) or 0 for a in members for p in a.plans)
         shared = sum(1 for a in members if len(a.plans) > 1)
         rows.append({"dimension": dim, "key": "*", "label": "Total (chaque action comptée une fois)",
                      "actions": len(members), "shared_actions": shared, "budget": round(total, 2),
@@ -289,14 +199,14 @@ def consolidated_budgets(kb, by: str = "all") -> pd.DataFrame:
 
 def _memberships(a: ActionInfo, dim: str, budget: float | None, axis_names: dict):
     """(group key, label, amount counted once, amount counted per plan) of an action in a dimension."""
-    naive = sum(_plan_budget(a, p) or 0 for p in a.plans) if budget is not None else None
+    naive = sum(plan_budget(a, p) or 0 for p in a.plans) if budget is not None else None
     if dim == "plan":
         for p, info in a.plans.items():
-            b = _plan_budget(a, p)
+            b = plan_budget(a, p)
             yield p, info["name"], b, b
     elif dim == "plan_axis":
         for key, label in a.plan_axes.items():
-            b = _plan_budget(a, key.split(":")[0]) if key.split(":")[0] in a.plans else budget
+            b = plan_budget(a, key.split(":")[0]) if key.split(":")[0] in a.plans else budget
             yield key, label, b, b
     elif dim == "referentiel_axis":
         axes = {mid.split("_")[0] + "_" + mid.split("_")[1].split(".")[0] for mid in a.measures}
@@ -315,13 +225,11 @@ def _memberships(a: ActionInfo, dim: str, budget: float | None, axis_names: dict
 
 
 # -- référentiel coverage ---------------------------------------------------------------------------------
-def referentiel_coverage(kb, level: int = 2, referentiel: str = "eci") -> pd.DataFrame:
+def referentiel_coverage(graph: GraphSource, level: int = 2, referentiel: str = "eci") -> pd.DataFrame:
     """For each axis (level 1) and orientation (level 2) of the référentiel: contributing actions, their
     statuses and plans, and the points their items could cover (each item once, not below a covered one)."""
-    measures = {r["id"]: r for r in _records(
-        kb, "MATCH (m:Measure) WHERE m.referentiel = $ref RETURN m.id AS id, m.number AS number, m.name AS name, "
-            "m.level AS level, m.points AS points", ref=referentiel)}
-    actions = extract_actions(kb)
+    measures = {r["id"]: r for r in reader(graph).measures(referentiel)}
+    actions = extract_actions(graph)
     rows = []
     for mid, m in sorted(measures.items(), key=lambda kv: [int(x) for x in kv[1]["number"].split(".")]):
         if m["level"] is None or m["level"] > level:
@@ -356,28 +264,23 @@ def _points(items: set[str], measures: dict, top: dict) -> float:
 
 
 # -- plans against flows ------------------------------------------------------------------------------------
-def plan_vs_flows(kb, min_share: float = 0.05, territory: str | None = None) -> pd.DataFrame:
+def plan_vs_flows(graph: GraphSource, min_share: float = 0.05, territory: str | None = None) -> pd.DataFrame:
     """Material categories with their diagnostic flows (per unit) and the actions that target them: large
     flows targeted, large flows no action targets, and actions on categories without diagnosed flows."""
-    flows = _records(kb, "MATCH (o:Organisation)-[f:OUTPUTS|INPUTS]->(:Material) "
-                         "WHERE $territory IS NULL OR EXISTS { MATCH (o)-[:LOCATED_IN]->(c:Territory) "
-                         "WHERE c.code = $territory OR EXISTS { MATCH (c)-[:PART_OF*1..3]->(:Territory "
-                         "{code: $territory}) } } "
-                         "RETURN o.id AS org, type(f) AS direction, f.category AS category, f.quantity AS quantity, "
-                         "f.unit AS unit", territory=territory)
-    labels = {r["code"]: r["label"] for r in _records(kb, "MATCH (c:MaterialCategory) RETURN c.code AS code, "
-                                                          "c.label AS label")}
+    graph = reader(graph)
+    flows = graph.flows(territory, must_exist=False)  # an unknown territory has no flows, as in the Cypher form
+    labels = graph.category_labels()
     per: dict[tuple[str, str], dict] = {}
     for f in flows:
         if not f["category"] or f["quantity"] is None:
             continue
         g = per.setdefault((f["category"], f["unit"]), {"out": 0.0, "in": 0.0, "orgs": set()})
-        g["out" if f["direction"] == "OUTPUTS" else "in"] += f["quantity"]
-        g["orgs"].add(f["org"])
+        g[f["direction"]] += f["quantity"]
+        g["orgs"].add(f["id"])
     unit_total: dict[str, float] = defaultdict(float)
     for (_, unit), g in per.items():
         unit_total[unit] += g["out"] + g["in"]
-    actions = extract_actions(kb)
+    actions = extract_actions(graph)
     by_cat: dict[str, list[ActionInfo]] = defaultdict(list)
     for a in actions.values():
         for code in a.categories:

@@ -7,21 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..errors import QueryError
-from .extract import edge_key, exchanges, flows, inside, territory_members
-
-ORGANISATIONS = (
-    "MATCH (o:Organisation) OPTIONAL MATCH (o)-[:LOCATED_IN]->(c:Territory) "
-    "RETURN o.id AS id, o.name AS name, o.kind AS kind, o.naf AS naf, o.naf_section AS naf_section, "
-    "o.lat AS lat, o.lon AS lon, c.code AS commune"
-)
-PARTIES = ("MATCH (o:Organisation)-[:PARTY_TO]->(s:Synergy) RETURN o.id AS org, s.id AS synergy, "
-           "s.status AS status, s.jobs AS jobs, s.trainings AS trainings")
-INVITATIONS = ("MATCH (o:Organisation)-[:INVITED]->(w:Workshop) OPTIONAL MATCH (o)-[a:ATTENDED]->(w) "
-               "RETURN o.id AS org, w.id AS workshop, w.kind AS kind, a.participants AS participants, "
-               "a.satisfaction AS satisfaction")
-IN_BODIES = ("MATCH (o:Organisation)-[:MEMBER_OF]->(:Body) RETURN o.id AS org UNION "
-             "MATCH (o:Organisation)<-[:WORKS_FOR]-(:Person)-[:MEMBER_OF]->(:Body) RETURN o.id AS org")
-TERRITORY = "MATCH (t:Territory {code: $code}) RETURN t.name AS name"
+from ..graphread import Exchange, Flow, GraphSource, Organisation, edge_key, inside, reader
 
 # Categories of actor of the dossier's participation indicators (entreprises / publics / ESS).
 ACTOR_GROUPS = {"company": "company", "public_body": "public", "state_service": "public", "ess": "ess"}
@@ -42,10 +28,10 @@ class Scope:
 
     territory: str | None
     name: str
-    organisations: dict[str, dict]  # every organisation, by id (partners may lie outside)
+    organisations: dict[str, Organisation]  # every organisation, by id (partners may lie outside)
     actors: set[str]
-    all_flows: list[dict] = field(default_factory=list)  # every diagnostic flow, with a status
-    all_exchanges: list[dict] = field(default_factory=list)  # every SUPPLIES edge
+    all_flows: list[Flow] = field(default_factory=list)  # every diagnostic flow, with a status
+    all_exchanges: list[Exchange] = field(default_factory=list)  # every SUPPLIES edge
     parties: list[dict] = field(default_factory=list)  # PARTY_TO of the actors
     invitations: list[dict] = field(default_factory=list)  # INVITED (+ attendance) of the actors
     in_bodies: set[str] = field(default_factory=set)
@@ -73,12 +59,12 @@ class Scope:
         return [e for e in self.all_exchanges if e["source"] in self.actors or e["target"] in self.actors]
 
     def network(self) -> list[dict]:
-        """The territory's exchange network, as ``extract.exchanges(kb, territory=…)`` gives it: both ends
+        """The territory's exchange network, as ``GraphRead.exchanges(territory=…)`` gives it: both ends
         inside (every exchange when no territory is given)."""
         return inside(self.all_exchanges, self.actors if self.territory else None)
 
     def network_flows(self) -> list[dict]:
-        """The diagnostic flows ``extract.flows(kb, territory)`` gives: the actors' (all without a territory)."""
+        """The diagnostic flows ``GraphRead.flows(territory)`` gives: the actors' (all without a territory)."""
         return self.flows if self.territory else self.all_flows
 
     def current_flows(self) -> list[dict]:
@@ -99,23 +85,24 @@ def with_status(rows: list[dict], edges: list[dict]) -> list[dict]:
     return [{**f, "status": status.get(edge_key(f), "existing") if f["partner"] else "existing"} for f in rows]
 
 
-def scope(kb, territory: str | None = None) -> Scope:
+def scope(graph: GraphSource, territory: str | None = None) -> Scope:
     """Collect the facts for ``territory`` (a Territory code; None = every organisation located in a
     loaded commune). An unknown code, or a territory with no organisation in it, is a QueryError."""
-    orgs = {r["id"]: r for r in kb.store.records(ORGANISATIONS)}
+    graph = reader(graph)
+    orgs = {r["id"]: r for r in graph.organisations()}
     if territory is None:
-        name, actors = "", {k for k, r in orgs.items() if r["commune"]}
+        name, actors = "", {k for k, r in orgs.items() if r["territory"]}
     else:
-        actors = territory_members(kb, territory)
-        name = kb.store.records(TERRITORY, {"code": territory})[0]["name"] or territory
+        name = graph.territory_name(territory)
+        actors = graph.territory_members(territory, must_exist=False)
     if not actors:
         where = f"territory {territory!r} ({name})" if territory else "the graph"
         raise QueryError(f"{where} has no organisation located in it: load a stakeholder list or a SIRENE "
                          "extract whose communes lie there, or choose another --territory")
-    edges = exchanges(kb)
+    edges = graph.exchanges()
     return Scope(
-        territory, name, orgs, actors, all_flows=with_status(flows(kb), edges), all_exchanges=edges,
-        parties=[p for p in kb.store.records(PARTIES) if p["org"] in actors],
-        invitations=[i for i in kb.store.records(INVITATIONS) if i["org"] in actors],
-        in_bodies={r["org"] for r in kb.store.records(IN_BODIES)} & actors,
+        territory, name, orgs, actors, all_flows=with_status(graph.flows(), edges), all_exchanges=edges,
+        parties=[p for p in graph.parties() if p["org"] in actors],
+        invitations=[i for i in graph.invitations() if i["org"] in actors],
+        in_bodies=graph.body_members() & actors,
     )

@@ -9,8 +9,8 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from ..graphread import Flow, GraphSource, reader
 from ..model.materials import compatibilities
-from .extract import flows
 
 SUBSTITUTION_COLUMNS = ["output_org", "output_name", "output_material", "output_quantity", "input_org", "input_name",
                         "input_material", "input_quantity", "unit", "match", "note", "distance_km",
@@ -42,7 +42,13 @@ def _km(chord):
     return 2 * EARTH_KM * np.arcsin(np.minimum(np.asarray(chord) / 2, 1.0))
 
 
-def substitution_candidates(kb, radius_km: float = 30.0, top: int = 10, territory: str | None = None,
+def flows(graph: GraphSource, territory: str | None = None) -> list[Flow]:
+    """The diagnostic flows the search reads: its one read, kept apart so that tests and benchmarks can
+    feed it flows of their own."""
+    return reader(graph).flows(territory)
+
+
+def substitution_candidates(graph: GraphSource, radius_km: float = 30.0, top: int = 10, territory: str | None = None,
                             category: str | None = None) -> pd.DataFrame:
     """Outputs of A that could replace inputs of B within ``radius_km``: same LoW code, same category,
     or a declared compatibility; ranked by match kind, quantity match and distance, ``top`` per output.
@@ -51,7 +57,7 @@ def substitution_candidates(kb, radius_km: float = 30.0, top: int = 10, territor
     unit and material are widened only while an upper bound of the unseen inputs' scores can still
     beat an output's current ``top``-th score (exhaustive within the radius for the few that stay open).
     """
-    all_flows = flows(kb, territory)
+    all_flows = flows(graph, territory)
     outs = [f for f in all_flows if f["direction"] == "out" and f["lat"] is not None
             and (category is None or f["category"] == category)]
     ins = sorted((f for f in all_flows if f["direction"] == "in" and f["lat"] is not None),

@@ -5,9 +5,9 @@
 ...     html = build_map(kb, view="loops", territory="PETR-THUR-DOLLER")
 ...     write_map(kb, view="ecosystem", geo=True, anonymize=True, out="ecosysteme.html")
 
-Stages, one module each: ``views`` (extraction per view) → ``anonymize`` → ``aggregate`` (node budget)
-→ ``layout`` (geographic or force) → ``render`` (pyvis data, our own template, ``style`` for colours
-and words). ``png`` takes a still image with headless Chromium; ``command`` is the CLI.
+Stages, one module each: a view of :mod:`eitgraph.analytics.views` (what to draw) → ``anonymize`` →
+``aggregate`` (node budget) → ``layout`` (geographic or force) → ``render`` (pyvis data, our own template,
+``style`` for colours and words). ``png`` takes a still image with headless Chromium; ``command`` is the CLI.
 """
 
 from __future__ import annotations
@@ -16,21 +16,20 @@ import contextlib
 from datetime import date
 from pathlib import Path
 
+from ..analytics.views import VIEWS, extract, register_view
 from ..errors import QueryError
+from ..graphread import GraphSource, reader
 from .aggregate import LEVELS, aggregate
 from .anonymize import alias_table
 from .anonymize import anonymize as anonymize_graph
 from .render import build_page, long_date
 from .style import LANGS, number, style_text_check
-from .views import VIEWS, extract, register_view
 
 __all__ = ["VIEWS", "build_map", "map_graph", "register_view", "write_map"]
 
 SOURCE_KINDS_FR = {"territory": "territoire", "materials": "matières", "groupings": "groupements",
                    "stakeholders": "acteurs", "diagnostics": "diagnostics de flux", "synergies": "synergies",
                    "sirene": "SIRENE", "plans": "plans"}
-DATASETS = ("MATCH (d:Dataset) RETURN d.id AS id, d.kind AS kind, d.file AS file, d.rows AS rows, "
-            "d.loaded_at AS loaded_at ORDER BY d.loaded_at, d.id")
 
 
 def _check(view: str, lang: str, color_by: str, aggregate_by: str | None, max_nodes: int) -> None:
@@ -45,10 +44,10 @@ def _check(view: str, lang: str, color_by: str, aggregate_by: str | None, max_no
     style_text_check(lang)
 
 
-def sources(kb, lang: str = "fr") -> list[str]:
+def sources(graph: GraphSource, lang: str = "fr") -> list[str]:
     """One line per Dataset node: file, kind, rows and load date."""
     out = []
-    for d in kb.store.records(DATASETS):
+    for d in reader(graph).datasets():
         loaded = str(d["loaded_at"] or "")[:10]
         kind = d["kind"] or ""
         parts = [SOURCE_KINDS_FR.get(kind, kind) if lang == "fr" else kind]
@@ -62,18 +61,20 @@ def sources(kb, lang: str = "fr") -> list[str]:
     return out
 
 
-def map_graph(kb, view: str = "ecosystem", territory: str | None = None, category: str | None = None,
-              lang: str = "fr", anonymize: bool = False, max_nodes: int = 1500, aggregate_by: str | None = None):
+def map_graph(graph: GraphSource, view: str = "ecosystem", territory: str | None = None,
+              category: str | None = None, lang: str = "fr", anonymize: bool = False, max_nodes: int = 1500,
+              aggregate_by: str | None = None):
     """The map's graph after extraction, anonymisation and aggregation (before layout and HTML)."""
-    g = extract(kb, view, territory, category)
+    graph = reader(graph)
+    g = extract(graph, view, territory, category)
     if anonymize:
-        names = {r["id"]: r["name"] for r in kb.store.records("MATCH (o:Organisation) RETURN o.id AS id, "
-                                                               "o.name AS name")}
-        anonymize_graph(g, alias_table(kb, lang), names)
+        organisations = graph.organisations()
+        names = {r["id"]: r["name"] for r in organisations}
+        anonymize_graph(g, alias_table(organisations, lang), names)
     return aggregate(g, max_nodes, aggregate_by)
 
 
-def build_map(kb, view: str = "ecosystem", territory: str | None = None, category: str | None = None,
+def build_map(graph: GraphSource, view: str = "ecosystem", territory: str | None = None, category: str | None = None,
               lang: str = "fr", anonymize: bool = False, geo: bool = False, max_nodes: int = 1500,
               color_by: str = "kind", aggregate_by: str | None = None) -> str:
     """The HTML page of a view of the knowledge base.
@@ -86,14 +87,15 @@ def build_map(kb, view: str = "ecosystem", territory: str | None = None, categor
     grouped by commune, then EPCI, then category (or always by ``aggregate_by``), and the page says so.
     """
     _check(view, lang, color_by, aggregate_by, max_nodes)
-    g = map_graph(kb, view, territory, category, lang, anonymize, max_nodes, aggregate_by)
-    return build_page(g, lang=lang, geo=geo, color_by=color_by, sources=sources(kb, lang))
+    graph = reader(graph)
+    g = map_graph(graph, view, territory, category, lang, anonymize, max_nodes, aggregate_by)
+    return build_page(g, lang=lang, geo=geo, color_by=color_by, sources=sources(graph, lang))
 
 
-def write_map(kb, view: str = "ecosystem", *, out: str | Path, **options) -> Path:
+def write_map(graph: GraphSource, view: str = "ecosystem", *, out: str | Path, **options) -> Path:
     """Write :func:`build_map`'s page to ``out`` (UTF-8) and return the path."""
     out = Path(out)
-    html = build_map(kb, view, **options)
+    html = build_map(graph, view, **options)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(html, encoding="utf-8")
     return out

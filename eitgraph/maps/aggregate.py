@@ -1,7 +1,7 @@
 """Above a node budget the map groups organisations (by commune, then EPCI, then material category)
 instead of drawing a hairball, and says so on the page.
 
->>> from .model import MapEdge, MapGraph, MapNode
+>>> from eitgraph.analytics.viewgraph import MapEdge, MapGraph, MapNode
 >>> g = MapGraph("ecosystem")
 >>> for i in range(4):
 ...     g.add_node(MapNode(f"o{i}", f"O{i}", "company", commune=("68063", "Cernay") if i < 3 else ("68334", "Thann")))
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from .model import MapEdge, MapGraph, MapNode
+from ..analytics.viewgraph import MapEdge, MapGraph, MapNode
 
 LEVELS = ("commune", "epci", "category")
 STATUS_RANK = {"existing": 0, "planned": 1, "potential": 2}

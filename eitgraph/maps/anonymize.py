@@ -18,7 +18,8 @@ import math
 import re
 from collections import defaultdict
 
-from .model import MapGraph
+from ..analytics.viewgraph import MapGraph
+from ..graphread import Organisation
 from .style import kind_label, text
 
 PUBLIC_KINDS = {"public_body", "state_service", "consular"}
@@ -43,12 +44,10 @@ def letters(i: int) -> str:
     return out
 
 
-def alias_table(kb, lang: str) -> dict[str, str]:
-    """id → alias for every organisation that must not be named."""
-    rows = kb.store.records("MATCH (o:Organisation) RETURN o.id AS id, o.kind AS kind, o.filiere AS filiere, "
-                            "o.naf_label AS naf_label ORDER BY o.id")
+def alias_table(organisations: list[Organisation], lang: str) -> dict[str, str]:
+    """id → alias for every organisation that must not be named (pass every organisation of the store)."""
     groups: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for r in rows:
+    for r in sorted(organisations, key=lambda o: o["id"]):
         kind = r["kind"] or "other"
         if kind in PUBLIC_KINDS:
             continue

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
+from ..analytics.views import VIEWS
 from .aggregate import LEVELS
-from .views import VIEWS
 
 
 @click.command("map")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
-from .model import MapGraph
+from ..analytics.viewgraph import MapGraph
 
 SPAN = 2400.0  # pixels the longer side of the territory spans
 GOLDEN = math.pi * (3 - math.sqrt(5))
@@ -111,7 +111,7 @@ def force_positions(g: MapGraph, iterations: int = 80, seed: int = 7) -> dict[st
     edges on a modest machine: too slow to settle in 10 s. Here 80 iterations take a few seconds at most,
     and the page then opens with physics off, ready at once.
 
-    >>> from .model import MapEdge, MapNode
+    >>> from eitgraph.analytics.viewgraph import MapEdge, MapNode
     >>> g = MapGraph("ecosystem")
     >>> for k in "abc":
     ...     g.add_node(MapNode(k, k, "company"))

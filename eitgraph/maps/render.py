@@ -22,11 +22,11 @@ from datetime import date
 import jinja2
 from pyvis.network import Network
 
+from ..analytics.viewgraph import MapEdge, MapGraph, MapNode
 from ..version import __version__
 from . import style
 from .assets import page_asset, vis_assets
 from .layout import force_positions, is_large, physics_options, positions
-from .model import MapEdge, MapGraph, MapNode
 from .style import text
 
 TITLES = {"ecosystem": "title.ecosystem", "material": "title.material", "loops": "title.loops",

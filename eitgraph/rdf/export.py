@@ -15,7 +15,7 @@ import hashlib
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, PROV
 
-from ..errors import QueryError
+from ..graphread import GraphRead, GraphSource, reader
 from ..model.graph import PROVENANCE, Model
 from ..model.vocabulary import BASE, EG, ORG, SDO, XSD_TYPES, node_iri, property_types, rel_class, rel_property
 
@@ -50,42 +50,30 @@ def qualified_iri(rtype: str, a: URIRef, b: URIRef, key) -> URIRef:
     return URIRef(f"{BASE}relationship/{rtype.lower().replace('_', '-')}/{digest}")
 
 
-def fetch(kb) -> tuple[list[tuple[str, str, set[str], dict]], list[tuple]]:
+def fetch(graph: GraphRead) -> tuple[list[tuple[str, str, set[str], dict]], list[tuple]]:
     """Nodes (label, key, sub-labels, props) and relationships (type, from label, from key, to label, to key,
     props) of the whole store, by the model's labels and types."""
-    model: Model = kb.model
+    model: Model = graph.model
     nodes = []
     for n in model.nodes.values():
-        for r in kb.store.records(f"MATCH (n:{n.label}) RETURN labels(n) AS labels, properties(n) AS p"):
+        for r in graph.nodes_of(n.label):
             props = dict(r["p"])
             nodes.append((n.label, props[n.key], set(r["labels"]) & set(n.sublabels), props))
     rels = []
     for r in model.relationships.values():
         for fl in r.sources:
             for tl in r.targets:
-                fk, tk = model.nodes[fl].key, model.nodes[tl].key
-                for row in kb.store.records(f"MATCH (a:{fl})-[x:{r.type}]->(b:{tl}) "
-                                            f"RETURN a.{fk} AS f, b.{tk} AS t, properties(x) AS p"):
+                for row in graph.relationships_of(r.type, fl, tl):
                     rels.append((r.type, fl, row["f"], tl, row["t"], dict(row["p"])))
     return nodes, rels
 
 
-def _in_territory(kb, code: str, nodes, rels) -> set[tuple[str, str]]:
+def _in_territory(graph: GraphRead, code: str, nodes, rels) -> set[tuple[str, str]]:
     """Which (label, key) are kept for a territory: its territories, organisations located there, plans about
     it, reference data, then — until nothing changes — every other node linked to a kept one."""
-    rows = kb.store.records("MATCH (t:Territory {code: $code}) RETURN t.code AS code", {"code": code})
-    if not rows:
-        raise QueryError(f"territory {code!r} is not in the graph")
-    inside = {code}
-    frontier = {code}
-    part_of = [(f, t) for (rt, fl, f, tl, t, _) in rels if rt == "PART_OF"]
-    while frontier:
-        frontier = {f for f, t in part_of if t in frontier and f not in inside}
-        inside |= frontier
+    inside = graph.territories_within(code)  # the territory rule of the read side (an unknown code: error)
     keep = {("Territory", c) for c in inside}
-    for rt, fl, f, _tl, t, _ in rels:
-        if rt == "LOCATED_IN" and t in inside:
-            keep.add((fl, f))
+    keep |= {("Organisation", o) for o in graph.territory_members(code, must_exist=False)}
     for label, key, _, props in nodes:
         if label in REFERENCE_LABELS or (label == "Plan" and props.get("territory") in inside):
             keep.add((label, key))
@@ -101,11 +89,13 @@ def _in_territory(kb, code: str, nodes, rels) -> set[tuple[str, str]]:
     return keep
 
 
-def to_rdf(kb, territory: str | None = None, anonymize: bool = False, provenance: bool = True) -> Graph:
-    model: Model = kb.model
+def to_rdf(graph: GraphSource, territory: str | None = None, anonymize: bool = False,
+           provenance: bool = True) -> Graph:
+    graph = reader(graph)
+    model: Model = graph.model
     types = property_types(model)
-    nodes, rels = fetch(kb)
-    keep = _in_territory(kb, territory, nodes, rels) if territory else None
+    nodes, rels = fetch(graph)
+    keep = _in_territory(graph, territory, nodes, rels) if territory else None
     g = Graph()
     for prefix, ns in (("eg", EG), ("schema", SDO), ("org", ORG), ("prov", PROV), ("dcat", DCAT)):
         g.bind(prefix, ns)

@@ -15,6 +15,7 @@ from html import escape
 from pathlib import Path
 
 from ..analytics.indicators import labelled
+from ..graphread import GraphRead, GraphSource, reader
 from ..maps import sources
 from ..maps.render import long_date
 from ..maps.style import category_colour, category_label, number, unit_label
@@ -91,9 +92,11 @@ def _table(rows, lang: str) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def build_report(kb, territory: str | None = None, lang: str = "fr", today: date | None = None) -> str:
+def build_report(graph: GraphSource, territory: str | None = None, lang: str = "fr",
+                 today: date | None = None) -> str:
     """The report page as a string (see the module docstring)."""
-    s, rows = labelled(kb, territory, lang)
+    graph = reader(graph)
+    s, rows = labelled(graph, territory, lang)
     by_code = {r["code"]: r for r in rows}
     tiles = "".join(f'<div class="tile"><div class="big">{escape(_value(r["value"], r["unit"], lang))}</div>'
                     f'<div>{escape(r["indicator"])}</div></div>'
@@ -113,7 +116,7 @@ def build_report(kb, territory: str | None = None, lang: str = "fr", today: date
             f'<title>{say(lang, "title")} – {where}</title><style>{_css()}</style></head><body><main>'
             f'<header><p class="kicker">{say(lang, "kicker")}</p><h1>{say(lang, "title")}</h1>'
             f'<p class="where">{where} – {escape(long_date(today or date.today(), lang))}</p></header>'
-            f'<section class="tiles">{tiles}</section>{_charts(s, lang)}{"".join(sections)}{_footer(kb, lang)}'
+            f'<section class="tiles">{tiles}</section>{_charts(s, lang)}{"".join(sections)}{_footer(graph, lang)}'
             "</main></body></html>")
 
 
@@ -131,14 +134,14 @@ def _charts(s, lang: str) -> str:
             f'<h3>{say(lang, "sankey")}</h3>{flow_sankey(current, names, lang)}</section>')
 
 
-def _footer(kb, lang: str) -> str:
-    items = "".join(f"<li>{escape(line)}</li>" for line in sources(kb, lang))
+def _footer(graph: GraphRead, lang: str) -> str:
+    items = "".join(f"<li>{escape(line)}</li>" for line in sources(graph, lang))
     return (f'<footer><h2>{say(lang, "sources")}</h2><ul>{items}</ul>'
             f'<p>{say(lang, "made_with")} {escape(__version__)}. {say(lang, "tonnage_note")}</p></footer>')
 
 
-def write_report(kb, out: str | Path, territory: str | None = None, lang: str = "fr") -> Path:
+def write_report(graph: GraphSource, out: str | Path, territory: str | None = None, lang: str = "fr") -> Path:
     """Write the report page to ``out`` and return its path."""
     out = Path(out)
-    out.write_text(build_report(kb, territory=territory, lang=lang), encoding="utf-8")
+    out.write_text(build_report(graph, territory=territory, lang=lang), encoding="utf-8")
     return out

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
+from ...graphread import GraphRead
 from ...model.naf import naf_label, naf_section
 from ...model.organisation_kinds import KINDS
 from ...values import fold, slug
 from ..graphbatch import GraphBatch
 from ..records import Record
 
-TERRITORY_COMMUNES = (
-    "MATCH (c:Commune)-[:PART_OF*1..3]->(t:Territory {code: $code}) RETURN DISTINCT c.code AS code, "
-    "c.departement AS departement"
-)
 COMMUNES = ("MATCH (c:Commune) WHERE c.code IN $codes OR toLower(c.name) IN $names "
             "RETURN c.code AS code, c.name AS name, c.departement AS dep")
 
@@ -32,7 +29,8 @@ def body_kind(name: str) -> str:
 
 
 class Perimeter:
-    """Classifies a commune as inside the programme territory, on its periphery, or outside."""
+    """Classifies a commune as inside the programme territory (by the read side's territory rule), on its
+    periphery (same département), or outside."""
 
     def __init__(self, ctx):
         self.inside: set[str] = set()
@@ -40,7 +38,7 @@ class Perimeter:
         code = ctx.options.get("territory")
         self.enabled = bool(code)
         if code:
-            rows = ctx.lookup(TERRITORY_COMMUNES, {"code": code})
+            rows = GraphRead(ctx.lookup, ctx.model).communes_within(code)
             if not rows:
                 ctx.problems.add(f"option territory={code!r}: no territory with communes has this code",
                                  ctx.table.location())

@@ -1,5 +1,5 @@
-"""The neutral map graph every view produces and every later stage (anonymise, aggregate, layout, render)
-transforms: plain data, no styling, no language.
+"""The neutral graph every view produces (:mod:`.views`) and every stage of a map (anonymise, aggregate,
+layout, render) transforms: plain data, no styling, no language.
 
 >>> g = MapGraph(view="ecosystem")
 >>> g.add_node(MapNode("a", "Acme", kind="company"))

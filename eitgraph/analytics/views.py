@@ -1,4 +1,6 @@
-"""Data extraction, one function per view: each returns a :class:`MapGraph` (no styling, no language).
+"""The views of the knowledge base that maps draw and :func:`eitgraph.analytics.graphs.view_graph` turns
+into networkx graphs: one function per view, each returning a :class:`~.viewgraph.MapGraph` (no styling,
+no language) built from the read side.
 
 Views are registered in :data:`VIEWS`; :func:`register_view` adds one.
 """
@@ -8,54 +10,39 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 
-from ..analytics.circular import circular_loops
-from ..analytics.extract import exchanges, territory_members
 from ..errors import QueryError
+from ..graphread import Exchange, GraphRead, GraphSource, reader
 from ..model.materials import categories, category_code
-from .model import MapEdge, MapGraph, MapNode
-
-ORGANISATIONS = (
-    "MATCH (o:Organisation) "
-    "OPTIONAL MATCH (o)-[:LOCATED_IN]->(c:Commune) "
-    "OPTIONAL MATCH (c)-[:PART_OF]->(e:EPCI) "
-    "RETURN o.id AS id, o.name AS name, o.kind AS kind, o.siret AS siret, o.naf AS naf, o.naf_label AS naf_label, "
-    "o.filiere AS filiere, o.lat AS lat, o.lon AS lon, c.code AS commune_code, c.name AS commune_name, "
-    "e.code AS epci_code, e.name AS epci_name"
-)
-SYNERGIES = ("MATCH (s:Synergy) RETURN s.id AS id, s.title AS title, s.theme AS theme, s.type AS type, "
-             "s.status AS status, s.category AS category, s.description AS description ORDER BY s.id")
-PARTIES = "MATCH (o:Organisation)-[p:PARTY_TO]->(s:Synergy) RETURN s.id AS synergy, o.id AS org, p.role AS role"
+from .circular import loops_of
+from .viewgraph import MapEdge, MapGraph, MapNode
 
 ViewFunction = Callable[..., MapGraph]
 VIEWS: dict[str, ViewFunction] = {}
 
 
 def register_view(name: str, function: ViewFunction) -> None:
-    """Add (or replace) a view: ``function(kb, territory=None, category=None) -> MapGraph``."""
+    """Add (or replace) a view: ``function(graph: GraphRead, territory=None, category=None) -> MapGraph``."""
     VIEWS[name] = function
 
 
-def organisation_nodes(kb, ids: set[str] | None = None) -> dict[str, MapNode]:
+def organisation_nodes(graph: GraphRead, ids: set[str] | None = None) -> dict[str, MapNode]:
     """Every organisation (or those in ``ids``) as a map node, with its commune and EPCI."""
     nodes: dict[str, MapNode] = {}
-    for r in kb.store.records(ORGANISATIONS):
-        if (ids is not None and r["id"] not in ids) or r["id"] in nodes:
+    for r in graph.organisations():
+        if ids is not None and r["id"] not in ids:
             continue
         nodes[r["id"]] = MapNode(
             id=r["id"], label=r["name"] or r["id"], kind=r["kind"] or "other", sector=r["filiere"] or r["naf_label"],
             lat=r["lat"], lon=r["lon"],
-            commune=(r["commune_code"], r["commune_name"]) if r["commune_code"] else None,
-            epci=(r["epci_code"], r["epci_name"]) if r["epci_code"] else None,
+            commune=(r["commune"], r["commune_name"]) if r["commune"] else None,
+            epci=(r["epci"], r["epci_name"]) if r["epci"] else None,
             attrs={"siret": r["siret"], "naf": " ".join(x for x in (r["naf"], r["naf_label"]) if x) or None},
             filters={"kind": r["kind"] or "other"})
     return nodes
 
 
-def territory_of(kb, code: str | None) -> tuple[str, str] | None:
-    if code is None:
-        return None
-    rows = kb.store.records("MATCH (t:Territory {code: $code}) RETURN t.name AS name", {"code": code})
-    return (code, rows[0]["name"] if rows and rows[0]["name"] else code) if rows else (code, code)
+def territory_of(graph: GraphRead, code: str | None) -> tuple[str, str] | None:
+    return None if code is None else (code, graph.territory_name(code))
 
 
 def _check_category(category: str | None) -> str | None:
@@ -69,7 +56,7 @@ def _check_category(category: str | None) -> str | None:
         raise QueryError(str(exc)) from None
 
 
-def _add_exchange_edges(g: MapGraph, rows: list[dict], loops_of=None) -> None:
+def _add_exchange_edges(g: MapGraph, rows: list[Exchange], loops_of=None) -> None:
     for e in rows:
         if e["source"] not in g.nodes or e["target"] not in g.nodes:
             continue
@@ -91,46 +78,47 @@ def _add_exchange_edges(g: MapGraph, rows: list[dict], loops_of=None) -> None:
         node.attrs["tonnes"] = node.volume
 
 
-def ecosystem(kb, territory: str | None = None, category: str | None = None) -> MapGraph:
+def ecosystem(graph: GraphRead, territory: str | None = None, category: str | None = None) -> MapGraph:
     """Actors and their exchanges (SUPPLIES). Without a category every actor is shown, isolated ones too;
     with one, only the actors exchanging that category."""
     category = _check_category(category)
-    members = territory_members(kb, territory)
-    g = MapGraph(view="ecosystem", territory=territory_of(kb, territory), category=category)
-    g.nodes = organisation_nodes(kb, members)
+    members = graph.territory_members(territory)
+    g = MapGraph(view="ecosystem", territory=territory_of(graph, territory), category=category)
+    g.nodes = organisation_nodes(graph, members)
     g.total_organisations = len(g.nodes)
-    _add_exchange_edges(g, exchanges(kb, None, territory, category))
+    _add_exchange_edges(g, graph.exchanges(None, territory, category))
     if category:
         g.prune_isolated()
     return g
 
 
-def material(kb, territory: str | None = None, category: str | None = None) -> MapGraph:
+def material(graph: GraphRead, territory: str | None = None, category: str | None = None) -> MapGraph:
     """The exchanges of one material category and the actors taking part in them."""
     if not category:
         raise QueryError(f"the material view needs a category (--category CODE): {', '.join(categories())}")
-    g = ecosystem(kb, territory, category)
+    g = ecosystem(graph, territory, category)
     g.view = "material"
     return g
 
 
-def loops(kb, territory: str | None = None, category: str | None = None) -> MapGraph:
-    """Only the members of closed loops and the exchanges along them; each node and edge knows its loops."""
+def loops(graph: GraphRead, territory: str | None = None, category: str | None = None) -> MapGraph:
+    """Only the members of closed loops and the exchanges along them; each node and edge knows its loops.
+    The exchanges are read once: the loops are found in them, then drawn from them."""
     category = _check_category(category)
-    df = circular_loops(kb, territory=territory, category=category)
-    g = MapGraph(view="loops", territory=territory_of(kb, territory), category=category)
-    loops_of: dict[tuple[str, str], list[int]] = defaultdict(list)
+    edges = graph.exchanges(None, territory, category)
+    df = loops_of(graph, edges)
+    g = MapGraph(view="loops", territory=territory_of(graph, territory), category=category)
+    loops_on: dict[tuple[str, str], list[int]] = defaultdict(list)
     node_loops: dict[str, list[int]] = defaultdict(list)
     for row in df.itertuples():
         cycle = list(row.members)
         g.loops.append((int(row.loop), cycle))
         for k, member in enumerate(cycle):
-            loops_of[(member, cycle[(k + 1) % len(cycle)])].append(int(row.loop))
+            loops_on[(member, cycle[(k + 1) % len(cycle)])].append(int(row.loop))
             node_loops[member].append(int(row.loop))
-    g.nodes = organisation_nodes(kb, set(node_loops))
+    g.nodes = organisation_nodes(graph, set(node_loops))
     g.total_organisations = len(g.nodes)
-    rows = [e for e in exchanges(kb, None, territory, category) if (e["source"], e["target"]) in loops_of]
-    _add_exchange_edges(g, rows, loops_of)
+    _add_exchange_edges(g, [e for e in edges if (e["source"], e["target"]) in loops_on], loops_on)
     for node_id, numbers in node_loops.items():
         if node_id in g.nodes:
             g.nodes[node_id].filters["loop"] = numbers
@@ -138,17 +126,17 @@ def loops(kb, territory: str | None = None, category: str | None = None) -> MapG
     return g
 
 
-def synergies(kb, territory: str | None = None, category: str | None = None) -> MapGraph:
+def synergies(graph: GraphRead, territory: str | None = None, category: str | None = None) -> MapGraph:
     """Synergy leads (coloured by status, filterable by theme, type and status) linked to their actors."""
     category = _check_category(category)
-    members = territory_members(kb, territory)
-    g = MapGraph(view="synergies", territory=territory_of(kb, territory), category=category)
+    members = graph.territory_members(territory)
+    g = MapGraph(view="synergies", territory=territory_of(graph, territory), category=category)
     parties: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for r in kb.store.records(PARTIES):
+    for r in graph.parties():
         if members is None or r["org"] in members:
             parties[r["synergy"]].append((r["org"], r["role"]))
-    orgs = organisation_nodes(kb, {o for ps in parties.values() for o, _ in ps})
-    for s in kb.store.records(SYNERGIES):
+    orgs = organisation_nodes(graph, {o for ps in parties.values() for o, _ in ps})
+    for s in graph.synergies():
         if category and s["category"] != category:
             continue
         if members is not None and not parties.get(s["id"]):
@@ -173,26 +161,15 @@ def synergies(kb, territory: str | None = None, category: str | None = None) -> 
     return g
 
 
-PLANS = "MATCH (p:Plan) RETURN p.id AS id, p.name AS name, p.type AS type ORDER BY p.id"
-ACTIONS = ("MATCH (a:Action)-[:IN_PLAN]->(p:Plan) "
-           "OPTIONAL MATCH (a)-[:TARGETS]->(c:MaterialCategory) "
-           "RETURN a.id AS id, a.title AS title, a.status AS status, a.budget_total AS budget, "
-           "collect(DISTINCT p.id) AS plans, collect(DISTINCT c.code) AS categories")
-STAKEHOLDERS = ("MATCH (o:Organisation)-[r:LEADS|PARTNER_OF]->(a:Action) "
-                "RETURN o.id AS org, a.id AS action, CASE type(r) WHEN 'LEADS' THEN 'lead' ELSE 'partner' END AS role "
-                "UNION ALL MATCH (a:Action)-[:FUNDED_BY]->(o:Organisation) "
-                "RETURN DISTINCT o.id AS org, a.id AS action, 'funder' AS role")
-
-
-def plans(kb, territory: str | None = None, category: str | None = None) -> MapGraph:
+def plans(graph: GraphRead, territory: str | None = None, category: str | None = None) -> MapGraph:
     """Plans → actions → the organisations that lead, partner or fund them; an action in several plans
     is highlighted (its own colour, the number of its plans in its facts)."""
     category = _check_category(category)
-    members = territory_members(kb, territory)
-    g = MapGraph(view="plans", territory=territory_of(kb, territory), category=category)
-    actions = [a for a in kb.store.records(ACTIONS) if not category or category in a["categories"]]
+    members = graph.territory_members(territory)
+    g = MapGraph(view="plans", territory=territory_of(graph, territory), category=category)
+    actions = [a for a in graph.plan_actions() if not category or category in a["categories"]]
     in_plans = {p for a in actions for p in a["plans"]}
-    for p in kb.store.records(PLANS):
+    for p in graph.plans():
         if p["id"] in in_plans:
             g.add_node(MapNode(id=f"plan:{p['id']}", label=p["name"] or p["id"], kind="plan", role="plan",
                                attrs={"type": p["type"]}, filters={"kind": "plan"}))
@@ -206,9 +183,9 @@ def plans(kb, territory: str | None = None, category: str | None = None) -> MapG
         for p in a["plans"]:
             g.add_edge(MapEdge(f"plan:{p}", aid, role="in_plan", label="in_plan"))
     wanted = {f"action:{a['id']}" for a in actions}
-    links = [r for r in kb.store.records(STAKEHOLDERS) if f"action:{r['action']}" in wanted
+    links = [r for r in graph.action_stakeholders() if f"action:{r['action']}" in wanted
              and (members is None or r["org"] in members)]
-    orgs = organisation_nodes(kb, {r["org"] for r in links})
+    orgs = organisation_nodes(graph, {r["org"] for r in links})
     for r in links:
         g.add_node(orgs[r["org"]])
         g.add_edge(MapEdge(r["org"], f"action:{r['action']}", role=r["role"], label=r["role"]))
@@ -223,10 +200,10 @@ register_view("synergies", synergies)
 register_view("plans", plans)
 
 
-def extract(kb, view: str, territory: str | None = None, category: str | None = None) -> MapGraph:
+def extract(graph: GraphSource, view: str, territory: str | None = None, category: str | None = None) -> MapGraph:
     """Run a view by name; ``material:CODE`` is the material view of one category."""
     if view.startswith("material:"):
         view, category = "material", view.split(":", 1)[1]
     if view not in VIEWS:
         raise QueryError(f"unknown map view {view!r}; views: {', '.join(sorted(VIEWS))} (and material:CATEGORY)")
-    return VIEWS[view](kb, territory=territory, category=category)
+    return VIEWS[view](reader(graph), territory=territory, category=category)

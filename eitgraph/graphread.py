@@ -1,0 +1,335 @@
+"""The read side: every fact the analytics, views, reports and exports read from the graph, read one way
+here, with the territory rule written once.
+
+**The territory rule.** A territory holds itself and every territory that is ``PART_OF`` it within three
+steps (commune → EPCI → PETR, commune → département…); an organisation lies in a territory when it is
+``LOCATED_IN`` one of those. An unknown territory code is an error that names it. (The ``.cypher`` files
+of the catalogue spell the same rule in their own text, so that each one runs alone in Neo4j Browser.)
+
+Rows are plain dicts with the keys their type documents (:class:`Organisation`, :class:`Exchange`,
+:class:`Flow`…); labels and relationship types come from code or the model, values travel as parameters.
+
+>>> edge_key({"id": "a", "partner": "b", "material": "15 01 03", "direction": "out"})
+('a', 'b', '15 01 03')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Protocol, TypedDict
+
+from .errors import QueryError
+from .model.graph import Model
+from .values import split_list
+
+Records = Callable[[str, dict], list[dict]]  # read-only Cypher (text from code, values as parameters) → rows
+
+# A territory ``t`` (bound) holds ``c`` (bound): the one place Python reads spell the rule.
+WITHIN = "(c.code = $territory OR EXISTS { MATCH (c)-[:PART_OF*1..3]->(:Territory {code: $territory}) })"
+STATUSES = ("existing", "planned", "potential")
+
+
+class Organisation(TypedDict):
+    id: str
+    name: str | None
+    kind: str | None
+    siret: str | None
+    naf: str | None
+    naf_label: str | None
+    naf_section: str | None
+    filiere: str | None
+    lat: float | None
+    lon: float | None
+    territory: str | None  # the territory it is LOCATED_IN (a commune, as loaders write it)
+    commune: str | None  # that territory when it is a commune…
+    commune_name: str | None
+    epci: str | None  # … and the EPCI the commune is part of
+    epci_name: str | None
+
+
+class Exchange(TypedDict):
+    """A SUPPLIES edge: one material from one organisation to another."""
+
+    source: str
+    target: str
+    material: str | None
+    label: str | None
+    category: str | None
+    quantity: float | None
+    unit: str | None
+    status: str | None  # existing | planned | potential
+
+
+class Flow(TypedDict):
+    """A diagnostic flow (OUTPUTS / INPUTS) of a site, with the site's name and coordinates."""
+
+    id: str
+    name: str | None
+    lat: float | None
+    lon: float | None
+    direction: str  # out | in
+    material: str
+    label: str | None
+    category: str | None
+    quantity: float | None
+    unit: str | None
+    partner: str | None
+    treatment: str | None
+
+
+ORGANISATIONS = (
+    "MATCH (o:Organisation) OPTIONAL MATCH (o)-[:LOCATED_IN]->(t:Territory) "
+    "OPTIONAL MATCH (t)-[:PART_OF]->(e:EPCI) "
+    "RETURN o.id AS id, o.name AS name, o.kind AS kind, o.siret AS siret, o.naf AS naf, o.naf_label AS naf_label, "
+    "o.naf_section AS naf_section, o.filiere AS filiere, o.lat AS lat, o.lon AS lon, t.code AS territory, "
+    "t.name AS territory_name, 'Commune' IN labels(t) AS in_commune, e.code AS epci, e.name AS epci_name"
+)
+TERRITORIES_WITHIN = f"MATCH (c:Territory) WHERE {WITHIN} RETURN c.code AS code"
+IN_TERRITORY = f"MATCH (o:Organisation)-[:LOCATED_IN]->(c:Territory) WHERE {WITHIN} RETURN DISTINCT o.id AS id"
+COMMUNES_WITHIN = (f"MATCH (c:Commune) WHERE {WITHIN} "
+                   "RETURN DISTINCT c.code AS code, c.departement AS departement")
+EXCHANGES = (
+    "MATCH (a:Organisation)-[s:SUPPLIES]->(b:Organisation) WHERE $statuses IS NULL OR s.status IN $statuses "
+    "RETURN a.id AS source, b.id AS target, s.material AS material, s.label AS label, s.category AS category, "
+    "s.quantity AS quantity, s.unit AS unit, s.status AS status"
+)
+FLOWS = (
+    "MATCH (o:Organisation)-[f:OUTPUTS|INPUTS]->(m:Material) "
+    "RETURN o.id AS id, o.name AS name, o.lat AS lat, o.lon AS lon, "
+    "CASE type(f) WHEN 'OUTPUTS' THEN 'out' ELSE 'in' END AS direction, m.code AS material, f.label AS label, "
+    "f.category AS category, f.quantity AS quantity, f.unit AS unit, f.partner AS partner, f.treatment AS treatment"
+)
+PARTIES = ("MATCH (o:Organisation)-[p:PARTY_TO]->(s:Synergy) RETURN o.id AS org, s.id AS synergy, p.role AS role, "
+           "s.status AS status, s.jobs AS jobs, s.trainings AS trainings")
+SYNERGIES = ("MATCH (s:Synergy) RETURN s.id AS id, s.title AS title, s.theme AS theme, s.type AS type, "
+             "s.status AS status, s.category AS category, s.description AS description ORDER BY s.id")
+INVITATIONS = ("MATCH (o:Organisation)-[:INVITED]->(w:Workshop) OPTIONAL MATCH (o)-[a:ATTENDED]->(w) "
+               "RETURN o.id AS org, w.id AS workshop, w.kind AS kind, a.participants AS participants, "
+               "a.satisfaction AS satisfaction")
+IN_BODIES = ("MATCH (o:Organisation)-[:MEMBER_OF]->(:Body) RETURN o.id AS org UNION "
+             "MATCH (o:Organisation)<-[:WORKS_FOR]-(:Person)-[:MEMBER_OF]->(:Body) RETURN o.id AS org")
+DATASETS = ("MATCH (d:Dataset) RETURN d.id AS id, d.kind AS kind, d.file AS file, d.rows AS rows, "
+            "d.loaded_at AS loaded_at, d.sha256 AS sha256 ORDER BY d.loaded_at, d.id")
+PLANS = "MATCH (p:Plan) RETURN p.id AS id, p.name AS name, p.type AS type ORDER BY p.id"
+PLAN_ACTIONS = ("MATCH (a:Action)-[:IN_PLAN]->(p:Plan) OPTIONAL MATCH (a)-[:TARGETS]->(c:MaterialCategory) "
+                "RETURN a.id AS id, a.title AS title, a.status AS status, a.budget_total AS budget, "
+                "collect(DISTINCT p.id) AS plans, collect(DISTINCT c.code) AS categories")
+ACTION_STAKEHOLDERS = (
+    "MATCH (o:Organisation)-[r:LEADS|PARTNER_OF]->(a:Action) "
+    "RETURN o.id AS org, a.id AS action, CASE type(r) WHEN 'LEADS' THEN 'lead' ELSE 'partner' END AS role "
+    "UNION ALL MATCH (a:Action)-[:FUNDED_BY]->(o:Organisation) RETURN DISTINCT o.id AS org, a.id AS action, "
+    "'funder' AS role")
+
+
+@dataclass(frozen=True)
+class PlanFacts:
+    """The rows plan questions assemble their actions from (see :mod:`eitgraph.analytics.actions`)."""
+
+    in_plans: list[dict]  # id, title, sub, description, status, budget, plan, plan_name, plan_budget, plan_status
+    leads: list[dict]  # id, lead, name (organisations and services)
+    categories: list[dict]  # id, code, label
+    measures: list[dict]  # id, measure, name, kind, number
+    pillar_of: list[dict]  # m, p, name: a référentiel item and the pillar it serves
+    funders: list[dict]  # id, org, name, plan, share
+    axes: list[dict]  # id, name, number, plan
+    under: list[dict]  # id, axis
+
+
+PLAN_FACTS = {
+    "in_plans": "MATCH (a:Action)-[r:IN_PLAN]->(p:Plan) RETURN a.id AS id, a.title AS title, a.sub_action AS sub, "
+                "a.description AS description, a.status AS status, a.budget_total AS budget, p.id AS plan, "
+                "p.name AS plan_name, r.budget_total AS plan_budget, r.status AS plan_status",
+    "leads": "MATCH (o)-[:LEADS]->(a:Action) RETURN a.id AS id, o.id AS lead, o.name AS name",
+    "categories": "MATCH (a:Action)-[:TARGETS]->(c:MaterialCategory) RETURN a.id AS id, c.code AS code, "
+                  "c.label AS label",
+    "measures": "MATCH (a:Action)-[:CONTRIBUTES_TO]->(m:Measure) RETURN a.id AS id, m.id AS measure, "
+                "m.name AS name, m.kind AS kind, m.number AS number",
+    "pillar_of": "MATCH (m:Measure)-[:OF_PILLAR]->(p:Measure) RETURN m.id AS m, p.id AS p, p.name AS name",
+    "funders": "MATCH (a:Action)-[f:FUNDED_BY]->(o:Organisation) RETURN a.id AS id, o.id AS org, o.name AS name, "
+               "f.plan AS plan, f.share AS share",
+    "axes": "MATCH (x:Axis) RETURN x.id AS id, x.name AS name, x.number AS number, x.plan AS plan",
+    "under": "MATCH (a:Action)-[:UNDER]->(x:Axis) RETURN a.id AS id, x.id AS axis",
+}
+
+
+class GraphRead:
+    """Reads of a graph with the eitgraph model, through a read-only ``records`` function: the store's
+    (``kb.graph``), or a load's look-ups (a transform's ``ctx.lookup``)."""
+
+    def __init__(self, records: Records, model: Model):
+        self._records = records
+        self.model = model
+
+    def _rows(self, cypher: str, **params) -> list[dict]:
+        return self._records(cypher, params)
+
+    # -- territories -------------------------------------------------------------------------------
+    def territory_name(self, code: str) -> str | None:
+        """The name of a territory (its code when it has none); QueryError for an unknown code."""
+        rows = self._rows("MATCH (t:Territory {code: $code}) RETURN t.name AS name", code=code)
+        if not rows:
+            raise QueryError(f"territory {code!r} matches no territory in the graph (use an INSEE code, an EPCI "
+                             "SIREN, a declared code such as PETR-THUR-DOLLER, or DEP-68)")
+        return rows[0]["name"] or code
+
+    def territory_members(self, code: str | None, must_exist: bool = True) -> set[str] | None:
+        """Ids of the organisations that lie in a territory (None: no territory, no filter)."""
+        if code is None:
+            return None
+        if must_exist:
+            self.territory_name(code)
+        return {r["id"] for r in self._rows(IN_TERRITORY, territory=code)}
+
+    def territories_within(self, code: str) -> set[str]:
+        """The codes of a territory and of the territories it holds; QueryError for an unknown code."""
+        self.territory_name(code)
+        return {r["code"] for r in self._rows(TERRITORIES_WITHIN, territory=code)}
+
+    def communes_within(self, code: str) -> list[dict]:
+        """The communes a territory holds (itself, if it is one): code, departement."""
+        return self._rows(COMMUNES_WITHIN, territory=code)
+
+    # -- organisations -----------------------------------------------------------------------------
+    def organisations(self) -> list[Organisation]:
+        """Every organisation once, with where it is located."""
+        out: dict[str, Organisation] = {}
+        for r in self._rows(ORGANISATIONS):
+            if r["id"] not in out:
+                in_commune = bool(r.pop("in_commune"))
+                name = r.pop("territory_name")
+                out[r["id"]] = {**r, "commune": r["territory"] if in_commune else None,
+                                "commune_name": name if in_commune else None}
+        return list(out.values())
+
+    def organisations_by_id(self, ids: Iterable[str]) -> dict[str, dict]:
+        """id → {id, name, kind} of the organisations among ``ids`` that exist."""
+        ids = sorted(set(ids))
+        if not ids:
+            return {}
+        return {r["id"]: r for r in self._rows("UNWIND $ids AS k MATCH (o:Organisation {id: k}) "
+                                               "RETURN o.id AS id, o.name AS name, o.kind AS kind", ids=ids)}
+
+    # -- exchanges and flows -------------------------------------------------------------------------
+    def exchanges(self, status=None, territory: str | None = None, category: str | None = None) -> list[Exchange]:
+        """SUPPLIES edges filtered by status (one, a list or a comma-separated text), category and
+        territory (both ends inside)."""
+        rows = self._rows(EXCHANGES, statuses=statuses(status))
+        return inside(rows, self.territory_members(territory), category)
+
+    def flows(self, territory: str | None = None, must_exist: bool = True) -> list[Flow]:
+        """Diagnostic flows (OUTPUTS and INPUTS) of the sites in a territory (all without one)."""
+        rows = self._rows(FLOWS)
+        members = self.territory_members(territory, must_exist)
+        return [r for r in rows if members is None or r["id"] in members]
+
+    # -- synergies, meetings, bodies -------------------------------------------------------------------
+    def parties(self) -> list[dict]:
+        """PARTY_TO: org, synergy, role, and the synergy's status, jobs and trainings."""
+        return self._rows(PARTIES)
+
+    def synergies(self) -> list[dict]:
+        return self._rows(SYNERGIES)
+
+    def invitations(self) -> list[dict]:
+        """INVITED, with the attendance when there was one: org, workshop, kind, participants, satisfaction."""
+        return self._rows(INVITATIONS)
+
+    def body_members(self) -> set[str]:
+        """Organisations sitting in a body of the programme, themselves or through a person."""
+        return {r["org"] for r in self._rows(IN_BODIES)}
+
+    # -- plans -------------------------------------------------------------------------------------------
+    def plans(self) -> list[dict]:
+        return self._rows(PLANS)
+
+    def plan_actions(self) -> list[dict]:
+        """Each action with its plans and the categories it targets."""
+        return self._rows(PLAN_ACTIONS)
+
+    def action_stakeholders(self) -> list[dict]:
+        """org, action, role (lead, partner, funder)."""
+        return self._rows(ACTION_STAKEHOLDERS)
+
+    def plan_facts(self) -> PlanFacts:
+        return PlanFacts(**{name: self._rows(cypher) for name, cypher in PLAN_FACTS.items()})
+
+    def measures(self, referentiel: str) -> list[dict]:
+        """Items of a référentiel: id, number, name, level, points."""
+        return self._rows("MATCH (m:Measure) WHERE m.referentiel = $ref RETURN m.id AS id, m.number AS number, "
+                          "m.name AS name, m.level AS level, m.points AS points", ref=referentiel)
+
+    def referentiel_axes(self) -> dict[str, str]:
+        """id → name of the référentiel items of level 1 (axes)."""
+        return {r["id"]: r["name"] for r in self._rows("MATCH (m:Measure {kind: 'axis'}) RETURN m.id AS id, "
+                                                       "m.name AS name")}
+
+    def category_labels(self) -> dict[str, str]:
+        return {r["code"]: r["label"] for r in self._rows("MATCH (c:MaterialCategory) RETURN c.code AS code, "
+                                                          "c.label AS label")}
+
+    # -- datasets and the whole graph ------------------------------------------------------------------
+    def datasets(self) -> list[dict]:
+        """Each loaded file: id, kind, file, rows, loaded_at, sha256, in load order."""
+        return self._rows(DATASETS)
+
+    def counts(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Nodes per label (sub-labels too) and relationships per type, in one round trip."""
+        parts = [f"MATCH (n:{label}) RETURN 'node' AS what, '{label}' AS name, count(n) AS n"
+                 for label in self.model.all_labels()]
+        parts += [f"MATCH ()-[r:{rtype}]->() RETURN 'rel' AS what, '{rtype}' AS name, count(r) AS n"
+                  for rtype in self.model.relationships]
+        rows = self._rows(" UNION ALL ".join(parts))
+        return ({r["name"]: r["n"] for r in rows if r["what"] == "node"},
+                {r["name"]: r["n"] for r in rows if r["what"] == "rel"})
+
+    def nodes_of(self, label: str) -> list[dict]:
+        """Every node of a key label of the model: labels, p (its properties)."""
+        self.model.nodes[label]  # labels only from the model
+        return self._rows(f"MATCH (n:{label}) RETURN labels(n) AS labels, properties(n) AS p")
+
+    def relationships_of(self, rtype: str, from_label: str, to_label: str) -> list[dict]:
+        """Every relationship of a type between two key labels: f, t (the ends' keys), p (its properties)."""
+        self.model.relationships[rtype]
+        fk, tk = self.model.nodes[from_label].key, self.model.nodes[to_label].key
+        return self._rows(f"MATCH (a:{from_label})-[x:{rtype}]->(b:{to_label}) "
+                          f"RETURN a.{fk} AS f, b.{tk} AS t, properties(x) AS p")
+
+
+class HasGraph(Protocol):
+    """What offers a read side: a :class:`~eitgraph.kb.KnowledgeBase` (``kb.graph``)."""
+
+    graph: GraphRead
+
+
+GraphSource = GraphRead | HasGraph
+
+
+def reader(source: GraphSource) -> GraphRead:
+    """The read side of a knowledge base, or the read side itself: public functions take either."""
+    return source if isinstance(source, GraphRead) else source.graph
+
+
+def statuses(status: str | list | None) -> list[str] | None:
+    """A status filter: None, one status, or a comma-separated list / list of statuses."""
+    if status is None:
+        return None
+    items = status if isinstance(status, list) else split_list(status, ",")
+    bad = [s for s in items if s not in STATUSES]
+    if bad:
+        raise QueryError(f"unknown exchange status {', '.join(bad)}; use existing, planned or potential")
+    return items
+
+
+def inside(rows: list[Exchange], members: set[str] | None, category: str | None = None) -> list[Exchange]:
+    """The exchanges with both ends among ``members`` (None: all) and of ``category`` (None: all)."""
+    return [r for r in rows
+            if (category is None or r["category"] == category)
+            and (members is None or (r["source"] in members and r["target"] in members))]
+
+
+def edge_key(flow: Flow) -> tuple:
+    """(source, target, material) of the SUPPLIES edge a diagnostic flow naming a partner wrote
+    (site → partner for an output, partner → site for an input; see load/sources/diagnostics)."""
+    site, partner = flow["id"], flow["partner"]
+    return (site, partner, flow["material"]) if flow["direction"] == "out" else (partner, site, flow["material"])
