@@ -17,6 +17,7 @@ from . import resources
 from .catalogue import Catalogue
 from .config import StoreConfig
 from .errors import ConfigError, QueryError
+from .filestore import FileStore
 from .loading import Loader, LoadReport, Progress
 from .schema import Model, load_model
 from .store import Store
@@ -35,7 +36,7 @@ class KnowledgeBase:
         except BaseException:
             self.store.close()
             raise
-        self.loader = Loader(self.store, self.model)
+        self.loader = Loader(self.store, self.model, files=FileStore(config.data_dir / "files"))
 
     # -- schema -----------------------------------------------------------------
     def init(self) -> list[str]:
@@ -53,7 +54,8 @@ class KnowledgeBase:
     # -- loading ----------------------------------------------------------------
     def load(self, kind: str, path: str | Path, /, *, dataset_id: str | None = None, dry_run: bool = False,
              sheet: str | None = None, encoding: str | None = None, delimiter: str | None = None,
-             force: bool = False, progress: Progress | None = None, **options) -> LoadReport:
+             force: bool = False, strict: bool = False, progress: Progress | None = None,
+             **options) -> LoadReport:
         """Load one file of a source kind (see ``loaders/``); loader options as keyword arguments.
 
         Validation happens before any write; the write is one transaction; reloading
@@ -61,7 +63,26 @@ class KnowledgeBase:
         """
         return self.loader.load(kind, path, options=options, dataset_id=dataset_id, dry_run=dry_run,
                                 sheet=sheet, encoding=encoding, delimiter=delimiter, progress=progress,
-                                force=force)
+                                force=force, strict=strict)
+
+    def datasets(self, include_dropped: bool = False) -> list[dict]:
+        """The datasets loaded: id, kind, file, rows, when, checksum, what each holds, warnings, versions."""
+        return self.loader.datasets(include_dropped)
+
+    def history(self, dataset_id: str) -> list[dict]:
+        """Every load, drop and undo of a dataset, oldest first (file, checksum, options, kept copy)."""
+        return self.loader.history(dataset_id)
+
+    def drop(self, dataset_id: str, *, dry_run: bool = False, force: bool = False) -> LoadReport:
+        """Remove a dataset: what only it holds is deleted, what others also hold keeps their values.
+        The deletion cap applies (``force`` lifts it); nodes other datasets still link to are never
+        removed without ``force``."""
+        return self.loader.drop(dataset_id, dry_run=dry_run, force=force)
+
+    def undo(self, *, dry_run: bool = False) -> LoadReport:
+        """Put back the previous version of the dataset changed last (from the copy kept in the data
+        folder), or remove it if it had none."""
+        return self.loader.undo(dry_run=dry_run)
 
     def load_manifest(self, path: str | Path, progress=None, dry_run: bool = False) -> list[LoadReport]:
         """Load every dataset a manifest lists, in order (see ``examples/thur-doller/manifest.yaml``)."""
