@@ -37,6 +37,7 @@ class Contribution:
 
     props: Mapping[str, Any]
     labels: tuple[str, ...] = ()
+    where: str = ""  # file and row it comes from, for messages (kept for organisations)
 
     def __post_init__(self):
         object.__setattr__(self, "props", {k: v for k, v in self.props.items() if v is not None and v != []})
@@ -103,13 +104,14 @@ def _hook(obj: dict) -> Any:
 
 def encode(contribs: Mapping[str, Contribution]) -> str:
     """The ``contributions`` property: JSON, sorted, dates kept as dates."""
-    data = {d: {"p": dict(sorted(c.props.items())), "l": list(c.labels)} for d, c in sorted(contribs.items())}
+    data = {d: {"p": dict(sorted(c.props.items())), "l": list(c.labels), **({"w": c.where} if c.where else {})}
+            for d, c in sorted(contribs.items())}
     return json.dumps(data, default=_default, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def decode(text: str) -> dict[str, Contribution]:
     data = json.loads(text, object_hook=_hook)
-    return {d: Contribution(v["p"], tuple(v["l"])) for d, v in data.items()}
+    return {d: Contribution(v["p"], tuple(v["l"]), v.get("w", "")) for d, v in data.items()}
 
 
 def stored_props(merged: Merged, contribs: Mapping[str, Contribution], loaded_at: str,

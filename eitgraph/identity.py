@@ -96,6 +96,7 @@ class Known:
     names: set[str] = field(default_factory=set)  # name keys
     handles: set[str] = field(default_factory=set)
     display: str = ""
+    where: list[str] = field(default_factory=list)  # the files and rows that say so
 
     def add(self, props: Mapping[str, Any]) -> None:
         if props.get("siret"):
@@ -112,6 +113,7 @@ class Known:
             if h:
                 self.handles.add(h)
         self.handles.update(props.get("handles") or ())
+        self.names.update(props.get("aliases") or ())  # already folded (a merge keeps the other's names)
 
 
 @dataclass
@@ -181,6 +183,24 @@ class Directory:
             if named:
                 return None, named
         return None, []
+
+    def conflicting(self, props: Mapping[str, Any]) -> list[Known]:
+        """Organisations a mention claims to be (same identifier, or same name and commune) while
+        their SIRET and SIREN say otherwise: one of the files is wrong."""
+        siret = props.get("siret")
+        if not siret:
+            return []
+        siren, commune = siret[:9], props.get("commune_code")
+        handle = props.get("handle")
+        out = []
+        for k in self.by_handle.get(handle, []) if usable_handle(handle) else []:
+            if k.siret and siret not in k.siret:
+                out.append(k)
+        if commune and props.get("name"):
+            for k in self.by_name.get(name_key(props["name"]), []):
+                if commune in k.communes and k.siren and siren not in k.siren and k not in out:
+                    out.append(k)
+        return out
 
     # -- mentions that only point at an organisation (a synergy party, a diagnosed site) ---------
     def find(self, text: str) -> tuple[Known | None, list[Known]]:

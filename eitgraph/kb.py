@@ -17,6 +17,8 @@ from . import resources
 from .catalogue import Catalogue
 from .config import StoreConfig
 from .errors import ConfigError, QueryError
+from .duplicates import merge as merge_organisations
+from .duplicates import probable_duplicates
 from .filestore import FileStore
 from .loading import Loader, LoadReport, Progress
 from .schema import Model, load_model
@@ -54,8 +56,8 @@ class KnowledgeBase:
     # -- loading ----------------------------------------------------------------
     def load(self, kind: str, path: str | Path, /, *, dataset_id: str | None = None, dry_run: bool = False,
              sheet: str | None = None, encoding: str | None = None, delimiter: str | None = None,
-             force: bool = False, strict: bool = False, progress: Progress | None = None,
-             **options) -> LoadReport:
+             force: bool = False, strict: bool = False, on_error: str = "stop", errors_file=None,
+             progress: Progress | None = None, **options) -> LoadReport:
         """Load one file of a source kind (see ``loaders/``); loader options as keyword arguments.
 
         Validation happens before any write; the write is one transaction; reloading
@@ -63,7 +65,7 @@ class KnowledgeBase:
         """
         return self.loader.load(kind, path, options=options, dataset_id=dataset_id, dry_run=dry_run,
                                 sheet=sheet, encoding=encoding, delimiter=delimiter, progress=progress,
-                                force=force, strict=strict)
+                                force=force, strict=strict, on_error=on_error, errors_file=errors_file)
 
     def datasets(self, include_dropped: bool = False) -> list[dict]:
         """The datasets loaded: id, kind, file, rows, when, checksum, what each holds, warnings, versions."""
@@ -78,6 +80,15 @@ class KnowledgeBase:
         The deletion cap applies (``force`` lifts it); nodes other datasets still link to are never
         removed without ``force``."""
         return self.loader.drop(dataset_id, dry_run=dry_run, force=force)
+
+    def duplicates(self, cutoff: float = 0.85) -> pd.DataFrame:
+        """Pairs of organisations that are probably one (same name, close names), for review."""
+        return probable_duplicates(self.store, cutoff)
+
+    def merge(self, keep: str, other: str) -> dict:
+        """Make one organisation of two (ids): ``other``'s contributions and relationships move to
+        ``keep``; later loads of files naming ``other`` name ``keep``."""
+        return merge_organisations(self.store, self.model, keep, other)
 
     def undo(self, *, dry_run: bool = False) -> LoadReport:
         """Put back the previous version of the dataset changed last (from the copy kept in the data

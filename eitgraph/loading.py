@@ -9,9 +9,11 @@ a cap on how much a reload may delete. Reloading an unchanged file is a no-op.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import gc
 import json
+import re
 import tempfile
 import time
 from collections import defaultdict
@@ -19,7 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import EitgraphError, Location, Problems
+from .errors import ConfigError, EitgraphError, Location, Problems, ValidationError
+from .rejects import write_rejects
 from .filestore import FileStore, file_sha256
 from .graphbatch import GraphBatch
 from .mapping import LoaderSpec, Record, kind_ranks
@@ -55,17 +58,27 @@ class LoadReport:
     def summary(self) -> str:
         if self.unchanged:
             return f"{self.dataset}: unchanged since last load ({self.file}), nothing written"
-        verb = "would write" if self.dry_run else "wrote"
-        parts = ", ".join(f"{v} {k}" for k, v in self.written.items()) or "nothing"
-        text = f"{self.dataset}: {self.rows} rows read from {self.file}; {verb} {parts}"
-        if self.deleted:
-            gone = "would remove" if self.dry_run else "removed"
-            text += f"; {gone} " + ", ".join(f"{v} {k}" for k, v in self.deleted.items()) + " no longer in any file"
+        if self.undone:
+            head = f"{self.dataset}: back to {self.file or 'before its first load'}"
+        else:
+            verb = "would write" if self.dry_run else "wrote"
+            parts = ", ".join(f"{v} {k}" for k, v in self.written.items()) or "nothing"
+            head = f"{self.dataset}: {self.rows} rows read from {self.file}; {verb} {parts}"
+        changed = sum(self.changed.values())
+        if not changed and not self.deleted:
+            tail = "; nothing changes in the graph" if self.dry_run else "; nothing changed in the graph"
+        else:
+            tail = f"; {changed} new or changed" if changed else ""
+            if self.deleted:
+                gone = "would remove" if self.dry_run else "removed"
+                tail += f"; {gone} " + ", ".join(f"{v} {k}" for k, v in self.deleted.items()) + " no longer in any file"
         if self.skipped:
-            text += f"; {self.skipped} row(s) skipped" + (f" (see {self.errors_file})" if self.errors_file else "")
+            tail += f"; {self.skipped} row(s) skipped" + (f" (see {self.errors_file})" if self.errors_file else "")
+        if self.notes:
+            tail += f"; {len(self.notes)} warning(s)"
         if not self.dry_run:
-            text += f" ({self.seconds:.1f} s)"
-        return text
+            tail += f" ({self.seconds:.1f} s)"
+        return head + tail
 
 
 @dataclass
@@ -113,6 +126,29 @@ def _without_gc():
             gc.enable()
 
 
+# Suffixes officers add to a new version of the same file: « acteurs_v6 », « acteurs (2) »,
+# « acteurs-final », « acteurs 2024-03-01 », « acteurs_corrigé ».
+_VERSION_SUFFIX = re.compile(
+    r"(?i)(?:[\s_.-]*(?:\(\d+\)|v\d+|version[\s_-]*\d+|finale?|def|d[ée]finitif|corrig[ée]e?|maj|mise[\s_-]a[\s_-]jour"
+    r"|copie|copy|\d{4}[-_.]?\d{2}[-_.]?\d{2}|\d{2}[-_.]\d{2}[-_.]\d{4}))+$")
+
+
+def dataset_name(stem: str) -> str:
+    """The dataset a file is a version of: its name without version suffixes.
+
+    >>> dataset_name("acteurs_v6"), dataset_name("Acteurs EIT (2)"), dataset_name("diag-2024-03-01-final")
+    ('acteurs', 'Acteurs EIT', 'diag')
+    >>> dataset_name("v2"), dataset_name("plan-2020-2026")
+    ('v2', 'plan-2020-2026')
+    """
+    return _VERSION_SUFFIX.sub("", stem).strip(" _.-") or stem
+
+
+def _skippable(exc: ValidationError, table: Table) -> bool:
+    """Lenient mode skips rows; a problem that is not about one row of this file stops the load."""
+    return all(p.location.row is not None and p.location.row != table.header_row for p in exc.problems)
+
+
 def sidecar_path(file: str | Path) -> Path | None:
     """The YAML of metadata kept beside a data file (``plan.xlsx.yaml`` or ``plan.yaml``), if any."""
     path = Path(file)
@@ -136,12 +172,18 @@ class Loader:
     def load(self, kind: str, path: str | Path, options: dict | None = None, dataset_id: str | None = None,
              dry_run: bool = False, sheet: str | None = None, encoding: str | None = None,
              delimiter: str | None = None, progress: Progress | None = None,
-             max_delete_ratio: float = 0.5, force: bool = False, strict: bool = False) -> LoadReport:
+             max_delete_ratio: float = 0.5, force: bool = False, strict: bool = False,
+             on_error: str = "stop", errors_file: str | Path | None = None) -> LoadReport:
+        """``on_error="skip"`` loads the valid rows and writes the rejected ones, with their original
+        columns and the error, to ``errors_file`` (default: ``<file>-rejets.xlsx`` next to the input)."""
         started = time.monotonic()
+        if on_error not in ("stop", "skip"):
+            raise ConfigError(f"on_error must be 'stop' or 'skip', not {on_error!r}")
         spec = LoaderSpec.load(kind)
         opts = spec.resolve_options(options)
         path = Path(path)
-        dataset_id = dataset_id or f"{kind}:{path.stem}"
+        named = dataset_id is None
+        dataset_id = dataset_id or f"{kind}:{dataset_name(path.stem)}"
         if not path.exists():
             raise EitgraphError(f"{path}: file not found")
         sha = file_sha256(path)
@@ -154,19 +196,40 @@ class Loader:
         if previous and previous.get("kind") and previous["kind"] != kind and not previous.get("dropped"):
             raise EitgraphError(f"dataset {dataset_id!r} is a {previous['kind']!r} dataset; a {kind!r} file cannot "
                                 "replace it. Give this file another --dataset id.")
-        if (not dry_run and not force and previous and not previous.get("dropped")
+        if (not dry_run and not force and not strict and previous and not previous.get("dropped")
                 and (previous.get("sha256"), previous.get("kind"), previous.get("options")) == (sha, kind, opts_json)):
             return LoadReport(dataset_id, kind, path.name, 0, unchanged=True)
 
+        version = {"sha256": sha, "file": path.name, "path": str(path.resolve()), "options": opts_json,
+                   "sheet": sheet, "encoding": encoding, "delimiter": delimiter}
         with _without_gc():
-            batch, nrows, notes = self.prepare(spec, path, opts, sheet, encoding, delimiter, strict)
-            report = LoadReport(dataset_id, kind, path.name, nrows, dry_run=dry_run, notes=notes)
-            version = {"sha256": sha, "file": path.name, "path": str(path.resolve()), "options": opts_json,
-                       "sheet": sheet, "encoding": encoding, "delimiter": delimiter, "rows": nrows}
-            if not dry_run and self.files is not None:
-                version["copy"] = self.files.keep(path, sha.split(":")[0], side)
-            self.apply(report, dataset_id, kind, batch, version, previous, progress, max_delete_ratio, force,
-                       dry_run=dry_run)
+            table = self.read(spec, path, sheet, encoding, delimiter)
+            rejected: dict[int, list[str]] = {}  # row -> messages (on_error="skip")
+            while True:
+                try:
+                    batch, notes = self.validate(spec, table, opts, strict, skip=set(rejected))
+                    if named and previous and not previous.get("dropped") and previous.get("file") != path.name:
+                        notes.insert(0, Note("new_version", f"{path.name} is read as a new version of dataset "
+                                             f"{dataset_id} (last loaded from {previous.get('file')}); give "
+                                             "--dataset to keep it apart", Location(path.name)))
+                    report = LoadReport(dataset_id, kind, path.name, len(table.rows), dry_run=dry_run, notes=notes)
+                    version["rows"] = len(table.rows) - len(rejected)
+                    if not dry_run and self.files is not None and "copy" not in version:
+                        version["copy"] = self.files.keep(path, sha.split(":")[0], side)
+                    self.apply(report, dataset_id, kind, batch, version, previous, progress, max_delete_ratio,
+                               force, dry_run=dry_run)
+                    break
+                except ValidationError as exc:
+                    if on_error != "skip" or not _skippable(exc, table):
+                        raise
+                    for p in exc.problems:
+                        rejected.setdefault(p.location.row, []).append(str(p))
+            if rejected:
+                report.skipped = len(rejected)
+                target = Path(errors_file) if errors_file else path.with_name(f"{path.stem}-rejets.xlsx")
+                if not dry_run or errors_file:
+                    write_rejects(target, table, rejected)
+                    report.errors_file = str(target)
         report.seconds = time.monotonic() - started
         return report
 
@@ -205,11 +268,17 @@ class Loader:
             pass
 
     # -- validate / transform (no writes) ------------------------------------
-    def prepare(self, spec: LoaderSpec, path: Path, opts: dict, sheet=None, encoding=None,
-                delimiter=None, strict: bool = False) -> tuple[GraphBatch, int, list[Note]]:
+    def read(self, spec: LoaderSpec, path: Path, sheet=None, encoding=None, delimiter=None) -> Table:
         reader = spec.reader_function() or read_table
-        table = reader(path, sheet=sheet or spec.sheet, encoding=encoding, delimiter=delimiter,
-                       header_row=spec.header_row)
+        return reader(path, sheet=sheet or spec.sheet, encoding=encoding, delimiter=delimiter,
+                      header_row=spec.header_row)
+
+    def validate(self, spec: LoaderSpec, table: Table, opts: dict, strict: bool = False,
+                 skip: set[int] = frozenset()) -> tuple[GraphBatch, list[Note]]:
+        """Typed records and the transform's batch; every problem raised together. Rows in ``skip``
+        are left out (lenient mode)."""
+        if skip:
+            table = dataclasses.replace(table, rows=[r for r in table.rows if r[0] not in skip])
         problems = Problems()
         raw_notes: list[tuple] = []
         records: list[Record] = spec.records(table, problems, raw_notes, strict)
@@ -219,6 +288,12 @@ class Loader:
         problems.extend(batch.problems.items)
         self._check_declared(spec, batch)
         problems.raise_if_any()
+        return batch, notes
+
+    def prepare(self, spec: LoaderSpec, path: Path, opts: dict, sheet=None, encoding=None,
+                delimiter=None, strict: bool = False) -> tuple[GraphBatch, int, list[Note]]:
+        table = self.read(spec, path, sheet, encoding, delimiter)
+        batch, notes = self.validate(spec, table, opts, strict)
         return batch, len(table.rows), notes
 
     def _check_declared(self, spec: LoaderSpec, batch: GraphBatch) -> None:
@@ -261,11 +336,10 @@ class Loader:
         planner.plan_reference_updates()
         plan = planner.plan
         dependents = planner.check_dependents()
-        if dependents and not force:
+        if dependents:  # never, even with --force: the other datasets would no longer match their files
             shown = "; ".join(dependents[:8]) + (f"; and {len(dependents) - 8} more" if len(dependents) > 8 else "")
             raise LoadAborted(f"{dataset_id}: this would remove nodes that other datasets still use: {shown}. "
-                              "Nothing was changed. Reload or drop those datasets first, or use --force to remove "
-                              "their links too.")
+                              "Nothing was changed. Fix or drop those datasets first (or keep these rows).")
         n_deleted = sum(plan.deleted.values())
         owned = plan.owned_before
         if not force and owned and n_deleted > max(10, max_delete_ratio * owned):

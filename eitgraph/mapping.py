@@ -22,7 +22,7 @@ import yaml
 
 from . import resources
 from .errors import ConfigError, Location, Problems
-from .materials import PERIODS, UNITS
+from .materials import split_unit
 from .readers import Table
 from .values import PARSERS, fold, split_list
 
@@ -107,23 +107,6 @@ def _split_header(header: str) -> tuple[str, str | None]:
     if not m:
         return header, None
     return m.group(1), next(g for g in m.groups()[1:] if g is not None).strip()
-
-
-def split_unit(text: str) -> tuple[str, str | None]:
-    """A unit as written, with its period: "t/an" → ("t", "an"); "kg par mois" → ("kg", "mois").
-
-    >>> split_unit("t/an"), split_unit("MWh"), split_unit("tonnes par an"), split_unit("m3 / semaine")
-    (('t', 'an'), ('MWh', None), ('tonnes', 'an'), ('m3', 'semaine'))
-    """
-    parts = re.split(r"\s*(?:/|\bpar\b|\bper\b)\s*", text.strip(), maxsplit=1)
-    unit = parts[0].strip()
-    period = parts[1].strip() if len(parts) > 1 else None
-    key = unit.lower().replace("³", "3")
-    if key not in UNITS and fold(unit).replace(" ", "") not in UNITS:
-        raise ValueError(f"unknown unit {text!r}")
-    if period is not None and fold(period) not in PERIODS:
-        raise ValueError(f"unknown period {text!r}")
-    return unit, period
 
 
 @cache

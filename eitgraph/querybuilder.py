@@ -10,7 +10,8 @@ UNWIND $rows AS r CREATE (n:Organisation:Company {id: r.key, `name`: r.props.`na
 
 from __future__ import annotations
 
-from .schema import PROVENANCE, Model, load_model
+from .contributions import PROVENANCE
+from .schema import Model, load_model
 
 # `source` names the last dataset that wrote the element; when that dataset lets go of an
 # element another dataset still owns, `source` passes to one of the remaining owners.
@@ -149,7 +150,8 @@ class QueryBuilder:
         """Relationships of other datasets attached to nodes about to be deleted."""
         return ("UNWIND $ids AS i MATCH (n) WHERE elementId(n) = i MATCH (n)-[x]-() "
                 "WHERE any(s IN coalesce(x.sources, []) WHERE s <> $source) "
-                "RETURN collect([head(labels(n)), coalesce(n.id, n.code), type(x), x.sources]) AS rows")
+                "RETURN collect([labels(n), coalesce(n.id, n.code), coalesce(n.name, n.title), type(x), x.sources]) "
+                "AS rows")
 
     def create_full_nodes(self, label: str, sublabels=(), props=()) -> str:
         """CREATE nodes with every property (provenance included) in the pattern; returns [i, elementId]."""

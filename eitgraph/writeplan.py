@@ -270,6 +270,8 @@ class Planner:
             k = identity.Known(el.eid, el.props.get("id"))
             for c in contribs.values():
                 k.add(c.props)
+                if c.where:
+                    k.where.append(c.where)
             k.display = el.props.get("name") or k.display
             return k
 
@@ -287,6 +289,11 @@ class Planner:
         target_of: dict[str, Any] = {}
         claimed_own: set[str] = set()
         for pkey, row in rows.items():
+            for k in others.conflicting(row.props):
+                where = "; ".join(k.where) or "another file"
+                self.problems.add(f"{row.props.get('name')!r} has SIRET {row.props['siret']} here, but {where} gives "
+                                  f"the same organisation ({k.display}, id {k.id}) SIRET "
+                                  f"{', '.join(sorted(k.siret))}: correct the wrong one", row.location)
             match, ambiguous = others.match(row.props)
             if match is None and not ambiguous:
                 m2, _ = own_only.match(row.props)
@@ -320,23 +327,24 @@ class Planner:
         for pkey, row in rows.items():
             t = target_of[pkey]
             props = {k: v for k, v in row.props.items() if not k.startswith("_")}
+            where = _where(row.location)
             if t in mine:
                 old = mine[t]
                 props = {**props, **{k: v for k, v in old.props.items()}}
-                mine[t] = Contribution(props, tuple(set(old.labels) | set(row.sublabels)))
+                mine[t] = Contribution(props, tuple(set(old.labels) | set(row.sublabels)), old.where)
             else:
-                mine[t] = Contribution(props, tuple(row.sublabels))
+                mine[t] = Contribution(props, tuple(row.sublabels), where)
             self.refs[ORG][pkey] = t
         for t, contribution in mine.items():
             el = by_eid.get(t) if isinstance(t, str) else None
             contribs = {d: c for d, c in (contribs_of[el.eid] if el else {}).items() if d != self.d}
             contribs[self.d] = contribution
-            self._apply_node(ORG, "id", el, None, contribs, _derive_org, t)
+            self._apply_node(ORG, "id", el, None, contribs, derive_org, t)
             self.plan.written[ORG] += 1
         for el in everyone:  # organisations this dataset named before and no longer does
             if self.d in el.sources and el.eid not in mine:
                 contribs = {d: c for d, c in contribs_of[el.eid].items() if d != self.d}
-                self._apply_node(ORG, "id", el, None, contribs, _derive_org, el.eid)
+                self._apply_node(ORG, "id", el, None, contribs, derive_org, el.eid)
 
         # Organisations the batch points at without saying anything about them: by text, or by key.
         pointed = {**{k: (k, loc) for k, loc in batch.end_keys(ORG).items()}, **batch.refs.get(ORG, {})}
@@ -502,7 +510,22 @@ class Planner:
         for chunk in self._chunks(ids):
             for r in self.tx.run(self.qb.dependents(), ids=chunk, source=self.d):
                 out.extend(r["rows"])
-        return [f"{label} {key!r} ({rtype} of {', '.join(sources)})" for label, key, rtype, sources in out]
+        seen, shown = set(), []
+        for labels, key, name, rtype, sources in out:
+            label = next((lb for lb in labels if lb in self.model.nodes), labels[0])
+            what = f"{label} {name!r} ({key})" if name and name != key else f"{label} {key!r}"
+            text = f"{what}: {rtype} of {', '.join(s for s in sources if s != self.d)}"
+            if text not in seen:
+                seen.add(text)
+                shown.append(text)
+        return shown
+
+
+def _where(loc: Location) -> str:
+    """« acteurs.csv, row 5 »: where a contribution comes from, for messages naming both files."""
+    name = (loc.file or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return ", ".join(p for p in (name, f"sheet {loc.sheet!r}" if loc.sheet else "",
+                                 f"row {loc.row}" if loc.row is not None else "") if p)
 
 
 def _plain(props):
@@ -510,7 +533,7 @@ def _plain(props):
     return plain(props)
 
 
-def _derive_org(merged, contribs: dict[str, Contribution]) -> None:
+def derive_org(merged, contribs: dict[str, Contribution]) -> None:
     """An organisation's id, handles and aliases from all its contributions. An identifier a file
     gives (« Identifiant », or the id an RDF export carried) is a handle."""
     props = merged.props

@@ -15,8 +15,9 @@ import hashlib
 from rdflib import RDF, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, PROV
 
+from ..contributions import PROVENANCE
 from ..errors import QueryError
-from ..schema import PROVENANCE, Model
+from ..schema import Model
 from .vocab import BASE, EG, ORG, SDO, XSD_TYPES, node_iri, property_types, rel_class, rel_property
 
 # Labels kept whatever the territory: reference data that belongs to no territory.

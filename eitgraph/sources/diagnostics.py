@@ -6,7 +6,7 @@ from ..graphbatch import GraphBatch
 from ..identity import looks_like_handle, name_key
 from ..kinds import KINDS
 from ..mapping import Record
-from ..materials import category_code, category_of_low, known_low_code, normalise_quantity, waste_codes
+from ..materials import category_code, category_of_low, known_low_code, normalise_quantity, split_unit, waste_codes
 from ..values import parse_boolean, slug
 
 
@@ -85,7 +85,11 @@ def transform(records: list[Record], ctx) -> GraphBatch:
                 problems.add("a quantity needs a unit (kg, t, L, m3, kWh, MWh, unités)", rec.loc("unit"))
             elif category:
                 try:
-                    quantity, unit = normalise_quantity(quantity, rec.get("unit"), rec.get("period"), category)
+                    written, per = split_unit(rec.get("unit"))  # « t/an » in the unit column
+                except ValueError:
+                    written, per = rec.get("unit"), None
+                try:
+                    quantity, unit = normalise_quantity(quantity, written, rec.get("period") or per, category)
                 except ValueError as exc:
                     problems.add(str(exc), rec.loc("unit"))
         if site is None or code is None:

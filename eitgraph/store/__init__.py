@@ -121,7 +121,7 @@ class Store:
             self._release()
             raise
         # Write statements differ where ArcadeDB has limits Neo4j has not (see loading._relabel).
-        self.backend = "neo4j" if agent.lower().startswith("neo4j") else "arcadedb"
+        self.backend = "arcadedb" if "arcadedb" in agent.lower() else "neo4j"  # "Neo4j/5.26.0 compatible (ArcadeDB …)"
 
     # -- reading ---------------------------------------------------------
     def records(self, cypher: str, params: dict | None = None) -> list[dict]:
