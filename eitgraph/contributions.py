@@ -126,13 +126,16 @@ def stored_props(merged: Merged, contribs: Mapping[str, Contribution], loaded_at
     return out
 
 
-def contributions_of(props: Mapping[str, Any], derived: Iterable[str] = ()) -> dict[str, Contribution] | None:
+def contributions_of(props: Mapping[str, Any], derived: Iterable[str] = (),
+                     key: str | None = None) -> dict[str, Contribution] | None:
     """The contributions an element holds: its ``contributions`` property, or, for an element
-    of one dataset, its own values. ``None`` when the element was not written by eitgraph."""
+    of one dataset, its own values (without ``derived`` ones). The ``key`` property is the
+    element's identity, never a contribution. ``None`` when the element was not written by eitgraph."""
+    skip = set(PROVENANCE) | set(derived) | {key}
     if props.get("contributions"):
-        return decode(props["contributions"])
+        return {d: Contribution({k: v for k, v in c.props.items() if k != key}, c.labels, c.where)
+                for d, c in decode(props["contributions"]).items()}
     sources = props.get("sources") or []
     if len(sources) != 1:
         return None if not sources else {}
-    skip = set(PROVENANCE) | set(derived)
     return {sources[0]: Contribution({k: v for k, v in props.items() if k not in skip}, ())}

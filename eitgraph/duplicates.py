@@ -149,7 +149,7 @@ def _merge_twins(tx, model, node: str, prec: Precedence) -> None:
                     continue
                 contribs: dict[str, Contribution] = {}
                 for t in twins:
-                    for d, c in (contributions_of(t["p"], {rel.key} if rel.key else set()) or {}).items():
+                    for d, c in (contributions_of(t["p"], (), rel.key) or {}).items():
                         contribs.setdefault(d, c)
                 merged = merge_values(contribs, prec.order(contribs))
                 if rel.key:

@@ -172,8 +172,11 @@ class QueryBuilder:
     def recreate_node(self, label: str, sublabels, rel_types_out, rel_types_in) -> str:
         """A node recreated with other labels, its relationships copied (ArcadeDB changes a vertex's
         labels only once per transaction, so a change that removes and adds labels recreates it)."""
-        lines = [f"MATCH (o) WHERE elementId(o) = $id CREATE (n:{label}{self._sublabels(label, sublabels)}) "
-                 "SET n = properties(o) WITH o, n"]
+        key = self._node(label).key
+        # The old vertex gives up its key first: ArcadeDB checks the unique index at once for a vertex
+        # already changed in the transaction.
+        lines = [f"MATCH (o) WHERE elementId(o) = $id WITH o, properties(o) AS p SET o.{key} = '~old:' + o.{key} "
+                 f"CREATE (n:{label}{self._sublabels(label, sublabels)}) SET n = p WITH o, n"]
         for rt in rel_types_out:
             self._rel(rt)
             lines.append(f"CALL (o, n) {{ MATCH (o)-[x:{rt}]->(b) WHERE b <> o CREATE (n)-[y:{rt}]->(b) "

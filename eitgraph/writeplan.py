@@ -171,8 +171,7 @@ class Planner:
 
     # -- contributions of existing elements ---------------------------------------------------------
     def _contribs(self, el: Element, derived: Iterable[str], key: str | None) -> dict[str, Contribution]:
-        skip = set(derived) | ({key} if key else set())
-        found = contributions_of(el.props, skip)
+        found = contributions_of(el.props, derived, key)
         if found is None:  # written outside eitgraph's loaders: nothing to merge with
             return {}
         if not el.props.get("contributions") and len(found) == 1:
@@ -234,7 +233,8 @@ class Planner:
             target = owned.get(key) or others.get(key)
             contribs = self._contribs(target, (), node.key) if target else {}
             contribs.pop(self.d, None)
-            contribs[self.d] = Contribution(row.props, tuple(row.sublabels))
+            contribs[self.d] = Contribution({k: v for k, v in row.props.items() if k != node.key},
+                                            tuple(row.sublabels))
             ref = target.eid if target else ("new", label, key)
             self.refs[label][key] = ref
             self._apply_node(label, node.key, target, key, contribs, None, ref)
@@ -435,7 +435,8 @@ class Planner:
                 target = ident.get(key) or others.get(key)
                 contribs = self._rel_contribs(target, rel.key) if target else {}
                 contribs.pop(self.d, None)
-                contribs[self.d] = Contribution(props)
+                # The key is the element's identity, not a value a dataset contributes.
+                contribs[self.d] = Contribution({k: v for k, v in props.items() if k != rel.key})
                 self._apply_rel(rtype, rel.key, r.from_label, r.to_label, target, a, b, rkey, contribs)
                 self.plan.written[rtype] += 1
                 seen.add(key)
@@ -459,8 +460,7 @@ class Planner:
         return self.tx.run(self.qb.any_rel(rtype)).single() is not None
 
     def _rel_contribs(self, el: Element, key: str | None) -> dict[str, Contribution]:
-        found = contributions_of(el.props, {key} if key else set())
-        return found or {}
+        return contributions_of(el.props, (), key) or {}
 
     def _apply_rel(self, rtype, key_prop, fl, tl, target: Element | None, a, b, rkey,
                    contribs: dict[str, Contribution]) -> None:
