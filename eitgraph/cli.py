@@ -17,6 +17,7 @@ import click
 from . import shipped
 from .catalogue import Catalogue
 from .config import StoreConfig
+from .load.commands import datasets, drop, duplicates, merge, print_notes, undo
 from .errors import EitgraphError
 from .kb import KnowledgeBase, example_manifest
 from .load.blank_workbooks import write_template
@@ -126,8 +127,14 @@ def _progress_factory(label: str):
 @click.option("--delimiter", help="Force the CSV delimiter.")
 @click.option("--option", "-o", "options", multiple=True, metavar="NAME=VALUE", help="Loader option (repeatable).")
 @click.option("--force", is_flag=True, help="Reload even if unchanged, and allow large deletions.")
+@click.option("--strict", is_flag=True, help="Refuse a file with columns eitgraph does not use.")
+@click.option("--on-error", type=click.Choice(["stop", "skip"]), default="stop", show_default=True,
+              help="skip: load the valid rows and write the rejected ones, with the error, to an .xlsx.")
+@click.option("--errors", "errors_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where --on-error skip writes the rejected rows [default: FILE-rejets.xlsx].")
 @click.pass_obj
-def load(obj: Context, kind, files, dry_run, dataset_id, sheet, encoding, delimiter, options, force):
+def load(obj: Context, kind, files, dry_run, dataset_id, sheet, encoding, delimiter, options, force, strict,
+         on_error, errors_file):
     """Load files of one source kind (validated first; one transaction per file).
 
     \b
@@ -143,8 +150,17 @@ def load(obj: Context, kind, files, dry_run, dataset_id, sheet, encoding, delimi
         for path in files:
             click.echo(f"Reading and validating {path.name}…", err=True)
             report = kb.load(kind, path, dataset_id=dataset_id, dry_run=dry_run, sheet=sheet, encoding=encoding,
-                             delimiter=delimiter, force=force, progress=_progress_factory(path.name), **opts)
+                             delimiter=delimiter, force=force, strict=strict, on_error=on_error,
+                             errors_file=errors_file, progress=_progress_factory(path.name), **opts)
             click.echo(report.summary())
+            print_notes(report)
+
+
+cli.add_command(datasets)
+cli.add_command(drop)
+cli.add_command(undo)
+cli.add_command(duplicates)
+cli.add_command(merge)
 
 
 @cli.command()

@@ -21,6 +21,9 @@ from .catalogue import Catalogue
 from .config import StoreConfig
 from .errors import ConfigError, QueryError
 from .graphread import GraphRead
+from .load.duplicates import merge as merge_organisations
+from .load.duplicates import probable_duplicates
+from .load.filestore import FileStore
 from .load.loading import Loader, LoadReport, Progress
 from .maps import build_map, write_map
 from .model.graph import Model, load_model
@@ -42,7 +45,7 @@ class KnowledgeBase:
         except BaseException:
             self.store.close()
             raise
-        self.loader = Loader(self.store, self.model)
+        self.loader = Loader(self.store, self.model, files=FileStore(config.data_dir / "files"))
         self.graph = GraphRead(self.store.records, self.model)  # what analytics, views and exports read
 
     # -- schema -----------------------------------------------------------------
@@ -61,7 +64,8 @@ class KnowledgeBase:
     # -- loading ----------------------------------------------------------------
     def load(self, kind: str, path: str | Path, /, *, dataset_id: str | None = None, dry_run: bool = False,
              sheet: str | None = None, encoding: str | None = None, delimiter: str | None = None,
-             force: bool = False, progress: Progress | None = None, **options) -> LoadReport:
+             force: bool = False, strict: bool = False, on_error: str = "stop", errors_file=None,
+             progress: Progress | None = None, **options) -> LoadReport:
         """Load one file of a source kind (see ``loaders/``); loader options as keyword arguments.
 
         Validation happens before any write; the write is one transaction; reloading
@@ -69,7 +73,35 @@ class KnowledgeBase:
         """
         return self.loader.load(kind, path, options=options, dataset_id=dataset_id, dry_run=dry_run,
                                 sheet=sheet, encoding=encoding, delimiter=delimiter, progress=progress,
-                                force=force)
+                                force=force, strict=strict, on_error=on_error, errors_file=errors_file)
+
+    def datasets(self, include_dropped: bool = False) -> list[dict]:
+        """The datasets loaded: id, kind, file, rows, when, checksum, what each holds, warnings, versions."""
+        return self.loader.datasets(include_dropped)
+
+    def history(self, dataset_id: str) -> list[dict]:
+        """Every load, drop and undo of a dataset, oldest first (file, checksum, options, kept copy)."""
+        return self.loader.history(dataset_id)
+
+    def drop(self, dataset_id: str, *, dry_run: bool = False, force: bool = False) -> LoadReport:
+        """Remove a dataset: what only it holds is deleted, what others also hold keeps their values.
+        The deletion cap applies (``force`` lifts it); nodes other datasets still link to are never
+        removed without ``force``."""
+        return self.loader.drop(dataset_id, dry_run=dry_run, force=force)
+
+    def duplicates(self, cutoff: float = 0.85) -> pd.DataFrame:
+        """Pairs of organisations that are probably one (same name, close names), for review."""
+        return probable_duplicates(self.store, cutoff)
+
+    def merge(self, keep: str, other: str) -> dict:
+        """Make one organisation of two (ids): ``other``'s contributions and relationships move to
+        ``keep``; later loads of files naming ``other`` name ``keep``."""
+        return merge_organisations(self.store, self.model, keep, other)
+
+    def undo(self, *, dry_run: bool = False) -> LoadReport:
+        """Put back the previous version of the dataset changed last (from the copy kept in the data
+        folder), or remove it if it had none."""
+        return self.loader.undo(dry_run=dry_run)
 
     def load_manifest(self, path: str | Path, progress=None, dry_run: bool = False) -> list[LoadReport]:
         """Load every dataset a manifest lists, in order (see ``examples/thur-doller/manifest.yaml``)."""

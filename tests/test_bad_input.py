@@ -55,7 +55,7 @@ def test_the_luhn_helper_makes_valid_sirets():
 def test_required_column_missing(territory_kb, tmp_path):
     kb = territory_kb
     path = write_csv(tmp_path / "acteurs-sans-nom.csv", [
-        ["Identifiant", "Dénomination", "Type d'acteur", "Code INSEE"],
+        ["Identifiant", "Intitulé", "Type d'acteur", "Code INSEE"],
         ["a1", "Ateliers du Rhin", "Entreprise", "68063"],
     ])
     before = snapshot(kb)
@@ -76,8 +76,9 @@ def test_every_missing_required_column_is_reported(territory_kb, tmp_path):
     before = snapshot(territory_kb)
     with pytest.raises(ValidationError) as exc:
         territory_kb.load("stakeholders", path)
-    assert {p.location.column for p in exc.value.problems} == {"Raison sociale", "Type d'acteur"}
-    assert "2 problem(s)" in str(exc.value)
+    # « Type d'acteur » is optional: a list without it is a list of companies (-o kind=…).
+    assert {p.location.column for p in exc.value.problems} == {"Raison sociale"}
+    assert "1 problem(s)" in str(exc.value)
     expect_nothing_written(territory_kb, before, "stakeholders:vide")
 
 
@@ -429,9 +430,9 @@ def test_cypher_looking_values_are_stored_verbatim(writable_kb, tmp_path):
     assert person.pipe(recs) == [{"name": values["contact"], "role": values["role"]}]
     body = kb.cypher("MATCH (:Person)-[:MEMBER_OF]->(b:Body) RETURN b.name AS name")
     assert body["name"].tolist() == [values["body"]]
-    # Without an Identifiant the key is a slug of the name: punctuation gone, the text still verbatim.
+    # Without an Identifiant the key is a slug of the name and commune: punctuation gone, the text verbatim.
     bis = kb.cypher("MATCH (o:Organisation {name: $n}) RETURN o.id AS id", n=INJECTION + " (bis)")
-    assert bis["id"].tolist() == ["detach-delete-n-bis"]
+    assert bis["id"].tolist() == ["detach-delete-n-bis-68334"]
     # Reloading the same file with that dataset id changes nothing (the id travels as a parameter too).
     assert kb.load("stakeholders", path, dataset_id="x'}) DETACH DELETE n //").unchanged
     assert kb.status()["nodes"] == after["nodes"]
@@ -575,9 +576,10 @@ def test_stakeholders_french_headers(writable_kb, tmp_path):
         "o.kind AS kind, labels(o) AS labels, o.perimeter AS perimeter, o.siret AS siret, o.siren AS siren, "
         "o.naf AS naf, o.naf_label AS naf_label, o.impact AS impact, o.ease AS ease, o.relation AS relation, "
         "c.code AS commune, o.source AS source").pipe(recs)}
-    assert set(orgs) == {"ateliers-cernay", "fonderie-mulhouse", "recyclerie-de-thann", SIRET_B}
+    # SIRET first, then the file's « Identifiant », then the name and commune.
+    assert set(orgs) == {SIRET_A, "fonderie-mulhouse", "recyclerie-de-thann-68334", SIRET_B}
 
-    a = orgs["ateliers-cernay"]
+    a = orgs[SIRET_A]
     assert (a["name"], a["kind"], a["commune"], a["perimeter"]) == ("Ateliers de Cernay", "company", "68063",
                                                                     "territoire")
     assert "Company" in a["labels"]
@@ -590,7 +592,7 @@ def test_stakeholders_french_headers(writable_kb, tmp_path):
     assert (m["commune"], m["perimeter"], m["kind"]) == ("68224", "périphérie", "company")
     assert (m["impact"], m["ease"], m["relation"]) == (1, 1, "aucune")
 
-    r = orgs["recyclerie-de-thann"]                            # commune given by name only; slug as id
+    r = orgs["recyclerie-de-thann-68334"]                      # commune given by name only
     assert (r["commune"], r["perimeter"], r["kind"]) == ("68334", "territoire", "ess")
     assert "ESS" in r["labels"]
 
@@ -603,8 +605,8 @@ def test_stakeholders_french_headers(writable_kb, tmp_path):
                        "p.email AS email, w.role AS role, o.id AS org ORDER BY id").pipe(recs)
     assert people == [
         {"id": "marie-dupont", "name": "Marie Dupont", "email": "marie.dupont@example.org", "role": "Directrice",
-         "org": "ateliers-cernay"},
-        {"id": "paul-martin", "name": "Paul Martin", "email": None, "role": "Président", "org": "recyclerie-de-thann"},
+         "org": SIRET_A},
+        {"id": "paul-martin", "name": "Paul Martin", "email": None, "role": "Président", "org": "recyclerie-de-thann-68334"},
     ]
     bodies = kb.cypher("MATCH (b:Body) RETURN b.id AS id, b.name AS name, b.kind AS kind ORDER BY id")
     assert bodies.pipe(recs) == [
@@ -638,9 +640,10 @@ def test_stakeholders_english_headers(writable_kb, tmp_path):
     rows = kb.cypher("MATCH (o:Organisation) OPTIONAL MATCH (o)-[:LOCATED_IN]->(c) RETURN o.id AS id, "
                      "o.kind AS kind, labels(o) AS labels, c.code AS commune, o.perimeter AS perimeter ORDER BY id")
     got = {r["id"]: r for r in rows.pipe(recs)}
-    assert got["thann-recycling"]["kind"] == "waste_operator" and "WasteOperator" in got["thann-recycling"]["labels"]
-    assert got["thann-recycling"]["commune"] == "68334"
-    assert got["cernay-town-hall"]["kind"] == "public_body" and got["cernay-town-hall"]["commune"] == "68063"
+    tr, ct = got["thann-recycling-68334"], got["cernay-town-hall-68063"]
+    assert tr["kind"] == "waste_operator" and "WasteOperator" in tr["labels"]
+    assert tr["commune"] == "68334"
+    assert ct["kind"] == "public_body" and ct["commune"] == "68063"
     assert got["alsace-active"]["kind"] == "funder" and got["alsace-active"]["commune"] is None
     assert all(r["perimeter"] is None for r in got.values())      # no territory option: not computed
 

@@ -130,7 +130,6 @@ def test_synergies_are_loaded(flows_kb):
     ("alpha;sortant;x;15 01 01;;beaucoup;t;an;;;;", "Quantité", "not a number"),
     ("alpha;sortant;x;15 01 01;;3;MWh;an;;;;", "Unité", "does not fit category 'paper-cardboard'"),
     ("inconnue;sortant;x;15 01 01;;3;t;an;;;;", "Site", "is not loaded"),
-    ("alpha;sortant;x;15 01 01;;3;t;an;;Epsilon Recyclages;;", "Fournisseur / collecteur", "probable duplicate"),
 ])
 def test_bad_flows_are_reported_and_nothing_is_written(flows_kb, tmp_path, row, column, message):
     before = counts(flows_kb)
@@ -140,6 +139,19 @@ def test_bad_flows_are_reported_and_nothing_is_written(flows_kb, tmp_path, row, 
     text = str(err.value)
     assert f"{path}, row 2, column '{column}'" in text and message in text, text
     assert counts(flows_kb) == before
+
+
+def test_a_collector_close_to_a_known_name_is_created_with_a_warning(new_kb, tmp_path):
+    kb = new_kb()
+    kb.load("territory", shipped.path("reference", "perimetre-epci-a-fp.csv"), epci="200036465")
+    kb.load("materials", shipped.path("reference", "list_of_waste.csv"))
+    kb.load("stakeholders", write(tmp_path, "acteurs.csv", ACTORS.replace("68224", "68063").replace("68066", "68063")))
+    path = write(tmp_path, "d.csv", HEADER + "alpha;sortant;x;15 01 01;;3;t;an;;Epsilon Recyclages;;\n")
+    report = kb.load("diagnostics", path)
+    created = [n for n in report.notes if n.code == "created"]
+    assert len(created) == 1 and "'Epsilon Recyclages'" in created[0].message
+    assert "close to 'Epsilon Recyclage' (id epsilon)" in created[0].message
+    assert created[0].location.row == 2 and created[0].location.column == "Fournisseur / collecteur"
 
 
 def test_create_missing_creates_the_site(new_kb, tmp_path):
@@ -258,7 +270,8 @@ def test_an_exchange_written_by_two_datasets_survives_the_reload_of_one(flows_kb
     flows_kb.load("diagnostics", write(tmp_path, "d2.csv", HEADER + row), dataset_id="diag:two")
     query = ("MATCH (:Organisation {id: 'zeta'})-[x:SUPPLIES {material: '10 01 01'}]->(:Organisation {id: 'epsilon'}) "
              "RETURN x.sources AS sources, x.source AS source")
-    assert flows_kb.cypher(query).to_dict("records") == [{"sources": ["diag:one", "diag:two"], "source": "diag:two"}]
+    # Both hold it; the first in precedence (same kind: the dataset id) is its main source.
+    assert flows_kb.cypher(query).to_dict("records") == [{"sources": ["diag:one", "diag:two"], "source": "diag:one"}]
     other = "zeta;sortant;mâchefers;19 01 12;;2;t;an;;;;\n"
     flows_kb.load("diagnostics", write(tmp_path, "d1.csv", HEADER + other), dataset_id="diag:one")
     assert flows_kb.cypher(query).to_dict("records") == [{"sources": ["diag:two"], "source": "diag:two"}]

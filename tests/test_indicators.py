@@ -189,7 +189,7 @@ def test_workshops_loader_writes_invitations_and_attendance(small_kb):
 
 @pytest.mark.parametrize(("row", "message", "column"), [
     ("W9;Atelier;01/03/2024;atelier;Alpha Scierrie;;oui;4", "did you mean 'Alpha Scierie' (id a)", "Structure"),
-    ("W9;Atelier;01/03/2024;atelier;zzz-inconnu;;oui;4", "is not in the graph", "Structure"),
+    ("W9;Atelier;01/03/2024;atelier;zzz-inconnu;;oui;4", "is not loaded", "Structure"),
     ("W9;Atelier;01/03/2024;atelier;a;;oui;7", "satisfaction 7 is outside 1–5", "Satisfaction"),
     ("W9;Atelier;31/02/2024;atelier;a;;oui;4", "not a valid date", "Date"),
     ("W9;Atelier;01/03/2024;atelier;a;;peut-être;", "expected oui/non", "Présent"),

@@ -182,7 +182,7 @@ def test_cleanup_cap_aborts_a_reload_that_drops_most_of_the_dataset(writable_kb,
     with pytest.raises(LoadAborted) as exc:
         kb.load("stakeholders", truncated, dataset_id="acteurs")
     msg = str(exc.value)
-    assert "19 of the 24" in msg and "nothing was changed" in msg and "--force" in msg
+    assert "38 of the 48 nodes and relationships" in msg and "nothing was changed" in msg and "--force" in msg
     # Rolled back: the graph, the sources lists and the dataset node are as before.
     assert snapshot(kb) == before
     assert node_state(kb) == nodes
@@ -198,12 +198,12 @@ def test_cleanup_cap_aborts_a_reload_that_drops_most_of_the_dataset(writable_kb,
 
 def test_cleanup_cap_allows_small_or_half_deletions(writable_kb, tmp_path):
     kb = writable_kb
-    # 12 nodes, 10 dropped: more than half, but not more than 10 nodes → allowed.
-    kb.load("stakeholders", write_csv(tmp_path / "s1.csv", [HEADER, *[org(i, "s") for i in range(1, 13)]]),
+    # 6 organisations and their 6 LOCATED_IN, 5 + 5 deleted: more than half, but not more than 10
+    # nodes and relationships → allowed.
+    kb.load("stakeholders", write_csv(tmp_path / "s1.csv", [HEADER, *[org(i, "s") for i in range(1, 7)]]),
             dataset_id="small")
-    report = kb.load("stakeholders", write_csv(tmp_path / "s2.csv", [HEADER, org(1, "s"), org(2, "s")]),
-                     dataset_id="small")
-    assert report.deleted["Organisation"] == 10
+    report = kb.load("stakeholders", write_csv(tmp_path / "s2.csv", [HEADER, org(1, "s")]), dataset_id="small")
+    assert report.deleted == {"LOCATED_IN": 5, "Organisation": 5}
     # 24 nodes, exactly half dropped → allowed (the cap is *more* than 50 %).
     kb.load("stakeholders", write_csv(tmp_path / "h1.csv", [HEADER, *[org(i, "h") for i in range(1, 25)]]),
             dataset_id="half")
@@ -246,7 +246,7 @@ def test_dry_run_still_validates(territory_kb, tmp_path):
 # -- failure inside the write transaction -------------------------------------------------------------
 
 def fail_after(original, how: str):
-    """A Loader._write that does all its real work in the transaction, then fails."""
+    """A Loader._apply that does all its real work in the transaction, then fails."""
 
     def failing(self, tx, *args, **kwargs):
         result = original(self, tx, *args, **kwargs)
@@ -266,7 +266,7 @@ def test_failure_during_first_load_leaves_nothing(writable_kb, tmp_path, monkeyp
     kb = writable_kb
     path = write_csv(tmp_path / "acteurs.csv", [HEADER, org(1, contact="Marie Dupont", body="COPIL EIT"), org(2)])
     before = snapshot(kb)
-    monkeypatch.setattr(Loader, "_write", fail_after(Loader._write, how))
+    monkeypatch.setattr(Loader, "_apply", fail_after(Loader._apply, how))
     with pytest.raises(error):
         kb.load("stakeholders", path)
     assert snapshot(kb) == before
@@ -286,7 +286,7 @@ def test_failure_during_reload_keeps_the_previous_version(writable_kb, tmp_path,
     before, nodes, rels, ds = snapshot(kb), node_state(kb), rel_state(kb), dataset_row(kb, "acteurs")
 
     v2 = write_csv(tmp_path / "v2.csv", [HEADER, org(1), org(3, name="Après"), org(4)])
-    monkeypatch.setattr(Loader, "_write", fail_after(Loader._write, "python"))
+    monkeypatch.setattr(Loader, "_apply", fail_after(Loader._apply, "python"))
     with pytest.raises(RuntimeError):
         kb.load("stakeholders", v2, dataset_id="acteurs")
     # Releases, deletions, renames and the new organisation were all rolled back.

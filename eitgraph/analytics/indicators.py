@@ -30,7 +30,7 @@ from .scope import Scope, scope
 COLUMNS = ["group", "code", "indicator", "value", "unit", "basis", "definition"]
 LANGS = ("fr", "en")
 TONNES = "t/an"
-RECOVERY = {"reuse", "recycling", "composting", "anaerobic_digestion", "energy_recovery"}
+RECOVERY = {"reuse", "recycling", "composting", "anaerobic_digestion", "land_spreading", "energy_recovery"}
 ELIMINATION = {"landfill", "incineration", "discharge"}
 STATUSES = ("idea", "study", "implemented", "abandoned")
 WORKSHOP_KINDS = ("workshop", "steering_committee", "technical_committee", "training", "visit", "meeting")

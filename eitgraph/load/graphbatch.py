@@ -43,6 +43,9 @@ class GraphBatch:
     nodes: dict[str, dict[str, NodeRow]] = field(default_factory=dict)
     rels: dict[tuple, RelRow] = field(default_factory=dict)
     problems: Problems = field(default_factory=Problems)
+    # Organisations named by text only (a diagnosed site, a synergy party): label -> key -> (text, where)
+    refs: dict[str, dict[str, tuple[str, Location]]] = field(default_factory=dict)
+    hints: dict[str, str] = field(default_factory=dict)
 
     def node(self, label: str, key: str, props: dict, sublabels=(), location: Location | None = None) -> None:
         """Add a node; the same key again must carry the same values (missing values are filled in)."""
@@ -56,7 +59,8 @@ class GraphBatch:
         clashes = [f"{k} {existing.props[k]!r} (row {existing.location.row}) vs {v!r}"
                    for k, v in props.items() if k in existing.props and existing.props[k] != v]
         if clashes:
-            self.problems.add(f"{key!r} appears twice with different values: " + "; ".join(clashes), location)
+            shown = key.split(":", 1)[1].split("@")[0] if key[:2] in ("h:", "n:") else key  # a file's own key
+            self.problems.add(f"{shown!r} appears twice with different values: " + "; ".join(clashes), location)
             return
         for k, v in props.items():
             existing.props.setdefault(k, v)
@@ -74,6 +78,26 @@ class GraphBatch:
         else:
             for k, v in props.items():
                 existing.props.setdefault(k, v)
+
+    def ref(self, label: str, text: str, location: Location | None = None, hint: str = "") -> str:
+        """A key standing for the node ``text`` names (an id, SIRET or name), found when the batch is
+        written; relationships use it as an end. ``hint`` ends the message when it is not found."""
+        key = "ref:" + text.strip()
+        self.refs.setdefault(label, {}).setdefault(key, (text.strip(), location or Location()))
+        if hint:
+            self.hints[key] = hint
+        return key
+
+    def end_keys(self, label: str) -> dict[str, Location]:
+        """Keys of ``label`` that relationships use as ends but the batch neither writes nor refers
+        to by text: they must already be in the graph."""
+        out: dict[str, Location] = {}
+        written, named = self.nodes.get(label, {}), self.refs.get(label, {})
+        for r in self.rels.values():
+            for lbl, key in ((r.from_label, r.from_key), (r.to_label, r.to_key)):
+                if lbl == label and key not in written and key not in named:
+                    out.setdefault(key, r.location)
+        return out
 
     def has_node(self, label: str, key: str) -> bool:
         return key in self.nodes.get(label, {})

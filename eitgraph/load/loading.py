@@ -9,29 +9,30 @@ a cap on how much a reload may delete. Reloading an unchanged file is a no-op.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import gc
-import hashlib
 import json
+import re
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import EitgraphError, Location, Problems
+from ..errors import ConfigError, EitgraphError, Location, Problems, ValidationError
 from ..model.graph import Model, load_model
+from .filestore import FileStore, file_sha256
 from .graphbatch import GraphBatch
 from .querybuilder import QueryBuilder
 from .records import Record
-from .spec import LoaderSpec
+from .rejects import write_rejects
+from .spec import LoaderSpec, kind_ranks
 from .tables import Table, read_table, sidecar_path
+from .writeplan import LoadAborted, Note, Plan, Planner, Precedence, dataset_kinds
 
 Progress = Callable[[int, int], None]  # (done, total) in rows written
-
-
-class LoadAborted(EitgraphError):
-    """The load was stopped before commit (e.g. the cleanup cap); nothing changed."""
 
 
 @dataclass
@@ -40,23 +41,45 @@ class LoadReport:
     kind: str
     file: str
     rows: int
-    written: dict[str, int] = field(default_factory=dict)
-    deleted: dict[str, int] = field(default_factory=dict)
+    written: dict[str, int] = field(default_factory=dict)   # what the dataset holds after the load
+    changed: dict[str, int] = field(default_factory=dict)   # elements created or changed
+    deleted: dict[str, int] = field(default_factory=dict)   # elements no dataset holds any more
     dry_run: bool = False
     unchanged: bool = False
     seconds: float = 0.0
+    notes: list[Note] = field(default_factory=list)         # warnings: worth knowing, not errors
+    skipped: int = 0                                         # rows left out (--on-error skip)
+    errors_file: str | None = None
+    undone: bool = False
+
+    @property
+    def warnings(self) -> list[str]:
+        return [str(n) for n in self.notes]
 
     def summary(self) -> str:
         if self.unchanged:
             return f"{self.dataset}: unchanged since last load ({self.file}), nothing written"
-        verb = "would write" if self.dry_run else "wrote"
-        parts = ", ".join(f"{v} {k}" for k, v in self.written.items()) or "nothing"
-        text = f"{self.dataset}: {self.rows} rows read from {self.file}; {verb} {parts}"
-        if self.deleted:
-            text += "; removed " + ", ".join(f"{v} {k}" for k, v in self.deleted.items()) + " no longer in the file"
+        if self.undone:
+            head = f"{self.dataset}: back to {self.file or 'before its first load'}"
+        else:
+            verb = "would write" if self.dry_run else "wrote"
+            parts = ", ".join(f"{v} {k}" for k, v in self.written.items()) or "nothing"
+            head = f"{self.dataset}: {self.rows} rows read from {self.file}; {verb} {parts}"
+        changed = sum(self.changed.values())
+        if not changed and not self.deleted:
+            tail = "; nothing changes in the graph" if self.dry_run else "; nothing changed in the graph"
+        else:
+            tail = f"; {changed} new or changed" if changed else ""
+            if self.deleted:
+                gone = "would remove" if self.dry_run else "removed"
+                tail += f"; {gone} " + ", ".join(f"{v} {k}" for k, v in self.deleted.items()) + " no longer in any file"
+        if self.skipped:
+            tail += f"; {self.skipped} row(s) skipped" + (f" (see {self.errors_file})" if self.errors_file else "")
+        if self.notes:
+            tail += f"; {len(self.notes)} warning(s)"
         if not self.dry_run:
-            text += f" ({self.seconds:.1f} s)"
-        return text
+            tail += f" ({self.seconds:.1f} s)"
+        return head + tail
 
 
 @dataclass
@@ -68,6 +91,10 @@ class TransformContext:
     problems: Problems
     table: Table
     lookup: Callable[[str, dict], list[dict]]  # read-only Cypher (text from code, values as parameters)
+    notes: list[Note] = field(default_factory=list)  # warnings for the load report
+
+    def note(self, code: str, message: str, location: Location | None = None) -> None:
+        self.notes.append(Note(code, message, location or Location()))
 
     def existing(self, label: str, keys: set[str]) -> set[str]:
         """Which of ``keys`` already exist as nodes of key label ``label`` in the graph."""
@@ -100,32 +127,54 @@ def _without_gc():
             gc.enable()
 
 
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+# Suffixes officers add to a new version of the same file: « acteurs_v6 », « acteurs (2) »,
+# « acteurs-final », « acteurs 2024-03-01 », « acteurs_corrigé ».
+_VERSION_SUFFIX = re.compile(
+    r"(?i)(?:[\s_.-]*(?:\(\d+\)|v\d+|version[\s_-]*\d+|finale?|def|d[ée]finitif|corrig[ée]e?|maj|mise[\s_-]a[\s_-]jour"
+    r"|copie|copy|\d{4}-\d{2}-\d{2}|\d{4}_\d{2}_\d{2}|\d{8}|\d{2}[-_.]\d{2}[-_.]\d{4}))+$")
+
+
+def dataset_name(stem: str) -> str:
+    """The dataset a file is a version of: its name without version suffixes.
+
+    >>> dataset_name("acteurs_v6"), dataset_name("Acteurs EIT (2)"), dataset_name("diag-2024-03-01-final")
+    ('acteurs', 'Acteurs EIT', 'diag')
+    >>> dataset_name("v2"), dataset_name("plan-2020-2026")
+    ('v2', 'plan-2020-2026')
+    """
+    return _VERSION_SUFFIX.sub("", stem).strip(" _.-") or stem
+
+
+def _skippable(exc: ValidationError, table: Table) -> bool:
+    """Lenient mode skips rows; a problem that is not about one row of this file stops the load."""
+    return all(p.location.row is not None and p.location.row != table.header_row for p in exc.problems)
 
 
 class Loader:
     """Loads files of any declared source kind into a store."""
 
-    def __init__(self, store, model: Model | None = None, batch_size: int = 5000):
+    def __init__(self, store, model: Model | None = None, batch_size: int = 5000, files: FileStore | None = None):
         self.store = store
         self.model = model or load_model()
         self.qb = QueryBuilder(self.model)
         self.batch_size = batch_size
+        self.files = files
 
     def load(self, kind: str, path: str | Path, options: dict | None = None, dataset_id: str | None = None,
              dry_run: bool = False, sheet: str | None = None, encoding: str | None = None,
              delimiter: str | None = None, progress: Progress | None = None,
-             max_delete_ratio: float = 0.5, force: bool = False) -> LoadReport:
+             max_delete_ratio: float = 0.5, force: bool = False, strict: bool = False,
+             on_error: str = "stop", errors_file: str | Path | None = None) -> LoadReport:
+        """``on_error="skip"`` loads the valid rows and writes the rejected ones, with their original
+        columns and the error, to ``errors_file`` (default: ``<file>-rejets.xlsx`` next to the input)."""
         started = time.monotonic()
+        if on_error not in ("stop", "skip"):
+            raise ConfigError(f"on_error must be 'stop' or 'skip', not {on_error!r}")
         spec = LoaderSpec.load(kind)
         opts = spec.resolve_options(options)
         path = Path(path)
-        dataset_id = dataset_id or f"{kind}:{path.stem}"
+        named = dataset_id is None
+        dataset_id = dataset_id or f"{kind}:{dataset_name(path.stem)}"
         if not path.exists():
             raise EitgraphError(f"{path}: file not found")
         sha = file_sha256(path)
@@ -135,47 +184,108 @@ class Loader:
         opts_json = json.dumps(opts, sort_keys=True, ensure_ascii=False, default=str)
 
         previous = self._previous(dataset_id)
-        if not dry_run and not force and previous and previous[:3] == (sha, kind, opts_json):
+        if previous and previous.get("kind") and previous["kind"] != kind and not previous.get("dropped"):
+            raise EitgraphError(f"dataset {dataset_id!r} is a {previous['kind']!r} dataset; a {kind!r} file cannot "
+                                "replace it. Give this file another --dataset id.")
+        if (not dry_run and not force and not strict and previous and not previous.get("dropped")
+                and (previous.get("sha256"), previous.get("kind"), previous.get("options")) == (sha, kind, opts_json)):
             return LoadReport(dataset_id, kind, path.name, 0, unchanged=True)
 
+        version = {"sha256": sha, "file": path.name, "path": str(path.resolve()), "options": opts_json,
+                   "sheet": sheet, "encoding": encoding, "delimiter": delimiter}
         with _without_gc():
-            batch, nrows = self.prepare(spec, path, opts, sheet, encoding, delimiter)
-            report = LoadReport(dataset_id, kind, path.name, nrows, batch.counts(), dry_run=dry_run)
-            if not dry_run:
-                meta = {"id": dataset_id, "kind": kind, "file": path.name, "path": str(path.resolve()),
-                        "sha256": sha, "rows": nrows, "options": opts_json,
-                        "counts": json.dumps(batch.counts(), sort_keys=True)}
-                # Only the labels and types this dataset writes now or wrote before need releasing and
-                # cleaning up; an old Dataset node without counts means all of them.
-                if previous is None:
-                    before = set()
-                elif previous[3]:
-                    before = set(json.loads(previous[3]))
-                else:
-                    before = set(self.model.nodes) | set(self.model.relationships)
-                touched = set(batch.counts()) | before
-                report.deleted = self.store.transaction(
-                    lambda tx: self._write(tx, dataset_id, batch, meta, touched, progress, max_delete_ratio, force),
-                    what=f"loading {path.name}",
-                )
+            table = self.read(spec, path, sheet, encoding, delimiter)
+            rejected: dict[int, list[str]] = {}  # row -> messages (on_error="skip")
+            while True:
+                try:
+                    batch, notes = self.validate(spec, table, opts, strict, skip=set(rejected))
+                    if named and previous and not previous.get("dropped") and previous.get("file") != path.name:
+                        notes.insert(0, Note("new_version", f"{path.name} is read as a new version of dataset "
+                                             f"{dataset_id} (last loaded from {previous.get('file')}); give "
+                                             "--dataset to keep it apart", Location(path.name)))
+                    report = LoadReport(dataset_id, kind, path.name, len(table.rows), dry_run=dry_run, notes=notes)
+                    version["rows"] = len(table.rows) - len(rejected)
+                    if not dry_run and self.files is not None and "copy" not in version:
+                        version["copy"] = self.files.keep(path, sha.split(":")[0], side)
+                    self.apply(report, dataset_id, kind, batch, version, previous, progress, max_delete_ratio,
+                               force, dry_run=dry_run)
+                    break
+                except ValidationError as exc:
+                    if on_error != "skip" or not _skippable(exc, table):
+                        raise
+                    for p in exc.problems:
+                        rejected.setdefault(p.location.row, []).append(str(p))
+            if rejected:
+                report.skipped = len(rejected)
+                target = Path(errors_file) if errors_file else path.with_name(f"{path.stem}-rejets.xlsx")
+                if not dry_run or errors_file:
+                    write_rejects(target, table, rejected)
+                    report.errors_file = str(target)
         report.seconds = time.monotonic() - started
         return report
 
+    def apply(self, report: LoadReport, dataset_id: str, kind: str, batch: GraphBatch | None, version: dict | None,
+              previous: dict | None, progress: Progress | None = None, max_delete_ratio: float = 0.5,
+              force: bool = False, dry_run: bool = False, event: dict | None = None) -> None:
+        """Write (or, for a dry run, only plan) what makes the graph hold ``batch`` as dataset
+        ``dataset_id``; ``batch=None`` removes the dataset. One transaction."""
+        # The labels and types the dataset wrote before need looking at too; an old Dataset node
+        # without counts means all of them.
+        if previous is None or previous.get("dropped"):
+            before: set[str] = set()
+        elif previous.get("counts"):
+            before = set(json.loads(previous["counts"]))
+        else:
+            before = set(self.model.nodes) | set(self.model.relationships)
+        touched = before | (set(batch.counts()) if batch is not None else set())
+
+        class _DryRun(Exception):
+            pass
+
+        def work(tx):
+            plan = self._plan(tx, dataset_id, kind, batch or GraphBatch(), touched, max_delete_ratio, force)
+            report.written = dict(sorted(plan.written.items()))
+            report.changed = dict(sorted(plan.changed.items()))
+            report.deleted = dict(sorted((k, v) for k, v in plan.deleted.items() if v))
+            report.notes.extend(plan.notes)
+            if dry_run:
+                raise _DryRun
+            self._apply(tx, plan, progress)
+            self._record(tx, dataset_id, kind, version, previous, report, batch is None, event)
+
+        try:
+            self.store.transaction(work, what=f"loading {report.file}")
+        except _DryRun:
+            pass
+
     # -- validate / transform (no writes) ------------------------------------
-    def prepare(self, spec: LoaderSpec, path: Path, opts: dict, sheet=None, encoding=None,
-                delimiter=None) -> tuple[GraphBatch, int]:
+    def read(self, spec: LoaderSpec, path: Path, sheet=None, encoding=None, delimiter=None) -> Table:
         reader = spec.reader_function() or read_table
-        table = reader(path, sheet=sheet or spec.sheet, encoding=encoding, delimiter=delimiter,
-                           header_row=spec.header_row)
+        return reader(path, sheet=sheet or spec.sheet, encoding=encoding, delimiter=delimiter,
+                      header_row=spec.header_row)
+
+    def validate(self, spec: LoaderSpec, table: Table, opts: dict, strict: bool = False,
+                 skip: set[int] = frozenset()) -> tuple[GraphBatch, list[Note]]:
+        """Typed records and the transform's batch; every problem raised together. Rows in ``skip``
+        are left out (lenient mode)."""
+        if skip:
+            table = dataclasses.replace(table, rows=[r for r in table.rows if r[0] not in skip])
         problems = Problems()
-        records: list[Record] = spec.records(table, problems)
-        ctx = TransformContext(opts, self.model, problems, table, self.store.records)
+        raw_notes: list[tuple] = []
+        records: list[Record] = spec.records(table, problems, raw_notes, strict)
+        notes = [Note(*n) for n in raw_notes]
+        ctx = TransformContext(opts, self.model, problems, table, self.store.records, notes)
         batch: GraphBatch = spec.transform_function()(records, ctx)
         problems.extend(batch.problems.items)
         self._check_declared(spec, batch)
-        self._check_references(batch, ctx, problems)
         problems.raise_if_any()
-        return batch, len(table.rows)
+        return batch, notes
+
+    def prepare(self, spec: LoaderSpec, path: Path, opts: dict, sheet=None, encoding=None,
+                delimiter=None, strict: bool = False) -> tuple[GraphBatch, int, list[Note]]:
+        table = self.read(spec, path, sheet, encoding, delimiter)
+        batch, notes = self.validate(spec, table, opts, strict)
+        return batch, len(table.rows), notes
 
     def _check_declared(self, spec: LoaderSpec, batch: GraphBatch) -> None:
         undeclared = {lbl for lbl in batch.nodes if lbl not in spec.writes_nodes}
@@ -187,27 +297,38 @@ class Loader:
         if unkeyed:
             raise EitgraphError(f"loader {spec.kind!r} wrote {sorted(unkeyed)} without their key property")
 
-    def _check_references(self, batch: GraphBatch, ctx: TransformContext, problems: Problems) -> None:
-        """Relationship ends that the batch does not write must already be in the graph."""
-        wanted: dict[str, dict[str, Location]] = defaultdict(dict)
-        for r in batch.rels.values():
-            for label, key in ((r.from_label, r.from_key), (r.to_label, r.to_key)):
-                if not batch.has_node(label, key):
-                    wanted[label].setdefault(key, r.location)
-        for label, keys in wanted.items():
-            missing = set(keys) - ctx.existing(label, set(keys))
-            for key in sorted(missing):
-                problems.add(f"{label} {key!r} is not in the graph (load it first)", keys[key])
-
     # -- write (one transaction) ---------------------------------------------
-    def _previous(self, dataset_id: str) -> tuple | None:
-        """(sha256, kind, options, counts) of the last load of this dataset, if any."""
-        rows = self.store.records(
-            "MATCH (d:Dataset {id: $id}) RETURN d.sha256 AS sha, d.kind AS kind, d.options AS options, "
-            "d.counts AS counts", {"id": dataset_id})
-        return tuple(rows[0].values()) if rows else None
+    def _previous(self, dataset_id: str) -> dict | None:
+        """What the Dataset node of this id holds, if any."""
+        rows = self.store.records("MATCH (d:Dataset {id: $id}) RETURN properties(d) AS p", {"id": dataset_id})
+        return rows[0]["p"] if rows else None
 
-    def _run_batches(self, tx, cypher: str, rows: list, params: dict, tick) -> list:
+    def _plan(self, tx, dataset_id: str, kind: str, batch: GraphBatch, touched: set[str],
+              max_delete_ratio: float, force: bool) -> Plan:
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        kinds = dataset_kinds(tx)
+        kinds[dataset_id] = kind
+        planner = Planner(tx, self.model, self.qb, dataset_id, Precedence(kinds, kind_ranks()), now, touched,
+                          self.batch_size)
+        planner.plan_nodes(batch)
+        planner.plan_relationships(batch)
+        planner.problems.raise_if_any()
+        planner.plan_reference_updates()
+        plan = planner.plan
+        dependents = planner.check_dependents()
+        if dependents:  # never, even with --force: the other datasets would no longer match their files
+            shown = "; ".join(dependents[:8]) + (f"; and {len(dependents) - 8} more" if len(dependents) > 8 else "")
+            raise LoadAborted(f"{dataset_id}: this would remove nodes that other datasets still use: {shown}. "
+                              "Nothing was changed. Fix or drop those datasets first (or keep these rows).")
+        n_deleted = sum(plan.deleted.values())
+        owned = plan.owned_before
+        if not force and owned and n_deleted > max(10, max_delete_ratio * owned):
+            raise LoadAborted(
+                f"{dataset_id}: this would delete {n_deleted} of the {owned} nodes and relationships it holds "
+                f"(more than {max_delete_ratio:.0%}); nothing was changed. Check the file, or use --force.")
+        return plan
+
+    def _run(self, tx, cypher: str, rows: list, tick, **params) -> list:
         out = []
         for i in range(0, len(rows), self.batch_size):
             chunk = _Rows(rows[i:i + self.batch_size])
@@ -215,19 +336,8 @@ class Loader:
             tick(len(chunk))
         return out
 
-    def _ids(self, tx, label: str, keys: list[str]) -> dict[str, str]:
-        """key -> elementId of the nodes of ``label`` with these keys that exist."""
-        out = {}
-        for i in range(0, len(keys), self.batch_size):
-            for r in tx.run(self.qb.existing_keys(label), keys=keys[i:i + self.batch_size]):
-                out.update(r["found"])
-        return out
-
-    def _write(self, tx, dataset_id: str, batch: GraphBatch, meta: dict, touched: set[str],
-               progress: Progress | None, max_delete_ratio: float, force: bool) -> dict[str, int]:
-        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        params = {"source": dataset_id, "loaded_at": now}
-        total, done = batch.size(), 0
+    def _apply(self, tx, plan: Plan, progress: Progress | None) -> None:
+        total, done = plan.size(), 0
 
         def tick(n: int) -> None:
             nonlocal done
@@ -235,75 +345,136 @@ class Loader:
             if progress:
                 progress(done, total)
 
-        labels = [lb for lb in self.model.nodes if lb in touched]
-        rel_types = [rt for rt in self.model.relationships if rt in touched]
-        # Only what this dataset owned can be left without owner (every load deletes orphans), so
-        # labels and types it owned nothing of need no orphan scan: on a first load, none do.
-        released = {lb: tx.run(self.qb.release_nodes(lb), source=dataset_id).single()["n"] for lb in labels}
-        released.update({rt: tx.run(self.qb.release_rels(rt), source=dataset_id).single()["n"] for rt in rel_types})
-        owned_before = sum(released[lb] for lb in labels if lb != "Dataset")
+        for rtype, rows in plan.rel_deletes.items():
+            self._run(tx, self.qb.delete_rels(rtype), rows, tick)
+        ids = [e for rows in plan.node_deletes.values() for e in rows]
+        for i in range(0, len(ids), self.batch_size):
+            tx.run(self.qb.delete_nodes(), ids=ids[i:i + self.batch_size]).consume()
+            tick(len(ids[i:i + self.batch_size]))
+        self._run(tx, self.qb.replace_nodes(), plan.node_updates, tick)
+        new_ids: dict[tuple, str] = {}
+        for (label, subs), rows in plan.node_creates.items():
+            names = {p for r in rows for p in r["props"]}
+            indexed = [{"i": i, "key": r["key"], "props": r["props"]} for i, r in enumerate(rows)]
+            for rec in self._run(tx, self.qb.create_full_nodes(label, subs, names), indexed, tick):
+                for i, eid in rec["found"]:
+                    new_ids[rows[i]["ref"]] = eid
+        for rtype, rows in plan.rel_updates.items():
+            self._run(tx, self.qb.replace_rels(rtype), rows, tick)
+        for (rtype, fl, tl), rows in plan.rel_creates.items():
+            ready = [{"a": new_ids.get(r["a"], r["a"]), "b": new_ids.get(r["b"], r["b"]), "props": r["props"]}
+                     for r in rows]
+            names = {p for r in ready for p in r["props"]}
+            if fl is None:  # the ends' labels do not matter to the statement: take the model's first
+                fl, tl = self.model.relationships[rtype].sources[0], self.model.relationships[rtype].targets[0]
+            self._run(tx, self.qb.create_full_rels(rtype, fl, tl, names), ready, tick)
+        self._relabel(tx, plan.relabels, tick)
 
-        ids: dict[str, dict[str, str]] = defaultdict(dict)  # label -> key -> elementId, for the relationships
-        for label, rows in batch.nodes.items():
-            existing = self._ids(tx, label, list(rows))
-            ids[label].update(existing)
-            groups: dict[tuple[bool, tuple], list] = defaultdict(list)
-            for key, row in rows.items():
-                groups[(key in existing, tuple(sorted(row.sublabels)))].append(
-                    {"key": key, "id": existing.get(key), "props": row.props})
-            for (is_old, subs), group in groups.items():
-                if is_old:
-                    self._run_batches(tx, self.qb.update_nodes(label, subs), group, params, tick)
-                else:
-                    names = {p for g in group for p in g["props"]}
-                    found = self._run_batches(tx, self.qb.create_nodes(label, subs, names), group, params, tick)
-                    for r in found:
-                        ids[label].update(r["found"])
+    def _relabel(self, tx, relabels: list[dict], tick) -> None:
+        """Label changes last: in ArcadeDB a label change moves the vertex (a new elementId)."""
+        arcade = getattr(self.store, "backend", "neo4j") == "arcadedb"
+        groups: dict[tuple, list[str]] = defaultdict(list)
+        for r in relabels:
+            if arcade and r["remove"] and r["add"]:
+                rels_out = [rt for rt, rel in self.model.relationships.items() if r["label"] in rel.sources]
+                rels_in = [rt for rt, rel in self.model.relationships.items() if r["label"] in rel.targets]
+                tx.run(self.qb.recreate_node(r["label"], r["final"], rels_out, rels_in), id=r["id"]).consume()
+            else:
+                groups[(r["label"], tuple(r["remove"]), tuple(r["add"]))].append(r["id"])
+            tick(1)
+        for (label, remove, add), ids in groups.items():
+            tx.run(self.qb.relabel_nodes(label, remove, add), ids=ids).consume()
 
-        rel_groups: dict[tuple, list] = defaultdict(list)
-        ends: dict[str, set[str]] = defaultdict(set)  # ends the batch does not write: validated, look them up
-        for r in batch.rels.values():
-            rel_groups[(r.type, r.from_label, r.to_label)].append(r)
-            for label, key in ((r.from_label, r.from_key), (r.to_label, r.to_key)):
-                if key not in ids[label]:
-                    ends[label].add(key)
-        for label, keys in ends.items():
-            ids[label].update(self._ids(tx, label, list(keys)))
-        for (rtype, fl, tl), rels in rel_groups.items():
-            try:
-                group = [{"i": i, "a": ids[fl][r.from_key], "b": ids[tl][r.to_key], "rkey": r.key, "props": r.props}
-                         for i, r in enumerate(rels)]
-            except KeyError as exc:  # deleted by someone else since validation
-                raise LoadAborted(f"{exc.args[0]!r} is no longer in the graph; nothing was changed") from None
-            # Update those that exist, then create the others: one pass over the rows instead of a
-            # look-up then an update. None exist when the graph has none of the type (a first load).
-            updated = set()
-            if tx.run(self.qb.any_rel(rtype)).single() is not None:
-                for i in range(0, len(group), self.batch_size):
-                    found = tx.run(self.qb.update_rels(rtype, fl, tl), rows=_Rows(group[i:i + self.batch_size]),
-                                   **params)
-                    for r in found:
-                        updated.update(r["done"])
-                tick(len(updated))
-            new = [g for g in group if g["i"] not in updated]
-            names = {p for g in new for p in g["props"]}
-            self._run_batches(tx, self.qb.create_rels(rtype, fl, tl, names), new, params, tick)
-
-        orphans = {lb: tx.run(self.qb.count_orphan_nodes(lb)).single()["n"] for lb in labels if released[lb]}
-        orphans = {k: v for k, v in orphans.items() if v}
-        n_orphans = sum(orphans.values())
-        if not force and owned_before and n_orphans > max(10, max_delete_ratio * owned_before):
-            raise LoadAborted(
-                f"reloading {dataset_id} would delete {n_orphans} of the {owned_before} nodes it wrote before "
-                f"(more than {max_delete_ratio:.0%}); nothing was changed. Check the file, or use --force.")
-        deleted: dict[str, int] = {}
-        for rt in (rt for rt in rel_types if released[rt]):
-            n = tx.run(self.qb.delete_orphan_rels(rt)).single()["n"]
-            if n:
-                deleted[rt] = n
-        for lb, n in orphans.items():
-            tx.run(self.qb.delete_orphan_nodes(lb)).consume()
-            deleted[lb] = n
+    def _record(self, tx, dataset_id: str, kind: str, version: dict | None, previous: dict | None,
+                report: LoadReport, dropped: bool, extra: dict | None = None) -> None:
+        """The Dataset node: what the dataset holds now, its warnings and every version loaded."""
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        history = json.loads((previous or {}).get("history") or "[]")
+        event = {"at": now, "action": "drop" if dropped else "load", "state": len(history)}
+        if version:
+            event.update({k: v for k, v in version.items() if v is not None})
+        event.update(extra or {})
+        history.append(event)
+        meta = {"kind": kind, "counts": json.dumps(report.written, sort_keys=True), "history": json.dumps(history),
+                "warnings": json.dumps([n.as_dict() for n in report.notes], ensure_ascii=False),
+                "changed_at": now, "dropped": dropped}
+        if version and not dropped:
+            meta.update({"file": version["file"], "path": version["path"], "sha256": version["sha256"],
+                         "rows": version["rows"], "options": version["options"]})
         tx.run("MERGE (d:Dataset {id: $id}) SET d += $meta, d.loaded_at = $loaded_at",
                id=dataset_id, meta=meta, loaded_at=now).consume()
-        return deleted
+
+    # -- datasets as objects -------------------------------------------------
+    def datasets(self, include_dropped: bool = False) -> list[dict]:
+        rows = self.store.records("MATCH (d:Dataset) RETURN properties(d) AS p")
+        out = []
+        for r in rows:
+            p = r["p"]
+            if p.get("dropped") and not include_dropped:
+                continue
+            out.append({"dataset": p.get("id"), "kind": p.get("kind"), "file": p.get("file"), "rows": p.get("rows"),
+                        "loaded_at": p.get("loaded_at"), "sha256": (p.get("sha256") or "")[:12],
+                        "holds": json.loads(p.get("counts") or "{}"),
+                        "warnings": len(json.loads(p.get("warnings") or "[]")),
+                        "versions": sum(1 for e in json.loads(p.get("history") or "[]") if e.get("action") == "load"),
+                        "dropped": bool(p.get("dropped"))})
+        return sorted(out, key=lambda d: (str(d["loaded_at"]), d["dataset"]))
+
+    def history(self, dataset_id: str) -> list[dict]:
+        previous = self._previous(dataset_id)
+        if previous is None:
+            raise EitgraphError(f"no dataset {dataset_id!r}; 'eitgraph datasets' lists them")
+        return json.loads(previous.get("history") or "[]")
+
+    def drop(self, dataset_id: str, dry_run: bool = False, force: bool = False,
+             max_delete_ratio: float = 0.5) -> LoadReport:
+        """Remove what only this dataset holds; what other datasets also hold stays, with their values."""
+        started = time.monotonic()
+        previous = self._previous(dataset_id)
+        if previous is None or previous.get("dropped"):
+            raise EitgraphError(f"no dataset {dataset_id!r} is loaded; 'eitgraph datasets' lists them")
+        report = LoadReport(dataset_id, previous.get("kind"), previous.get("file") or "", 0, dry_run=dry_run)
+        self.apply(report, dataset_id, previous.get("kind"), None, None, previous, None, max_delete_ratio, force,
+                   dry_run=dry_run)
+        report.seconds = time.monotonic() - started
+        return report
+
+    def undo(self, dry_run: bool = False) -> LoadReport:
+        """Put back the previous version of the dataset changed last (its file is restored from the copy
+        kept in the data folder); a dataset loaded once is dropped."""
+        rows = self.store.records("MATCH (d:Dataset) RETURN d.id AS id, d.changed_at AS at, d.history AS h "
+                                  "ORDER BY at DESC")
+        rows = [r for r in rows if r["h"]]
+        if not rows:
+            raise EitgraphError("nothing to undo: no dataset has been loaded or dropped in this store")
+        dataset_id = rows[0]["id"]
+        history = json.loads(rows[0]["h"])
+        current = history[-1].get("state", len(history) - 1)
+        if current < 0:
+            raise EitgraphError(f"nothing to undo: {dataset_id} is already back to before its first load")
+        earlier = [i for i in range(current) if history[i].get("action") in ("load", "drop")]
+        previous = self._previous(dataset_id)
+        kind = previous.get("kind")
+        if not earlier or history[earlier[-1]]["action"] == "drop":
+            target, event = -1 if not earlier else earlier[-1], None
+            report = LoadReport(dataset_id, kind, previous.get("file") or "", 0, dry_run=dry_run)
+            if not previous.get("dropped"):
+                self.apply(report, dataset_id, kind, None, None, previous, force=True, dry_run=dry_run,
+                           event={"action": "undo", "state": target})
+        else:
+            target, event = earlier[-1], history[earlier[-1]]
+            if not event.get("copy") or self.files is None:
+                raise EitgraphError(f"cannot undo {dataset_id}: no copy of {event.get('file')} was kept")
+            with tempfile.TemporaryDirectory(prefix="eitgraph-undo-") as tmp:
+                path = self.files.restore(event["copy"], Path(tmp))
+                spec = LoaderSpec.load(kind)
+                opts = json.loads(event.get("options") or "{}")
+                batch, nrows, notes = self.prepare(spec, path, opts, event.get("sheet"), event.get("encoding"),
+                                                   event.get("delimiter"))
+                report = LoadReport(dataset_id, kind, event.get("file"), nrows, dry_run=dry_run, notes=notes)
+                version = {**{k: event.get(k) for k in ("sha256", "file", "path", "options", "sheet", "encoding",
+                                                          "delimiter", "rows", "copy")}}
+                self.apply(report, dataset_id, kind, batch, version, previous, force=True, dry_run=dry_run,
+                           event={"action": "undo", "state": target})
+        report.undone = True
+        return report

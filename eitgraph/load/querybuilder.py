@@ -111,6 +111,101 @@ class QueryBuilder:
                 f"MATCH (a)-[x:{rtype}]->(b){where} SET x += r.props, " + _STAMP.format(v="x")
                 + " RETURN collect(DISTINCT r.i) AS done")
 
+    # -- the write plan (see writeplan) ----------------------------------------------------------
+    # Reads return their rows as one list in one record: the driver takes about as long to handle a
+    # record per row as ArcadeDB takes to find it.
+    def owned_nodes(self, label: str) -> str:
+        self._node(label)
+        return (f"MATCH (n:{label}) WHERE $source IN n.sources "
+                "RETURN collect([elementId(n), labels(n), properties(n)]) AS rows")
+
+    def all_nodes(self, label: str) -> str:
+        self._node(label)
+        return f"MATCH (n:{label}) RETURN collect([elementId(n), labels(n), properties(n)]) AS rows"
+
+    def nodes_by_key(self, label: str) -> str:
+        key = self._node(label).key
+        return (f"UNWIND $keys AS k MATCH (n:{label} {{{key}: k}}) "
+                "RETURN collect([elementId(n), labels(n), properties(n)]) AS rows")
+
+    def owned_rels(self, rtype: str) -> str:
+        self._rel(rtype)
+        return (f"MATCH (a)-[x:{rtype}]->(b) WHERE $source IN x.sources "
+                "RETURN collect([elementId(x), elementId(a), elementId(b), properties(x)]) AS rows")
+
+    def rels_between(self, rtype: str) -> str:
+        self._rel(rtype)
+        return (f"UNWIND $rows AS r MATCH (a) WHERE elementId(a) = r.a MATCH (a)-[x:{rtype}]->(b) "
+                "WHERE elementId(b) = r.b RETURN collect([elementId(x), r.a, r.b, properties(x)]) AS rows")
+
+    def rels_with_value(self, rtype: str, prop: str) -> str:
+        rel = self._rel(rtype)
+        if prop not in rel.properties:
+            raise ValueError(f"{prop!r} is not a property of {rtype}")
+        return (f"MATCH (a)-[x:{rtype}]->(b) WHERE x.`{prop}` IN $values "
+                "RETURN collect([elementId(x), elementId(a), elementId(b), properties(x)]) AS rows")
+
+    def dependents(self) -> str:
+        """Relationships of other datasets attached to nodes about to be deleted."""
+        return ("UNWIND $ids AS i MATCH (n) WHERE elementId(n) = i MATCH (n)-[x]-() "
+                "WHERE any(s IN coalesce(x.sources, []) WHERE s <> $source) "
+                "RETURN collect([labels(n), coalesce(n.id, n.code), coalesce(n.name, n.title), type(x), x.sources]) "
+                "AS rows")
+
+    def create_full_nodes(self, label: str, sublabels=(), props=()) -> str:
+        """CREATE nodes with every property (provenance included) in the pattern; returns [i, elementId]."""
+        key = self._node(label).key
+        fields = "".join(f"`{p}`: r.props.`{p}`, " for p in sorted(set(props) - {key}) if "`" not in p)
+        return (f"UNWIND $rows AS r CREATE (n:{label}{self._sublabels(label, sublabels)} "
+                f"{{{key}: r.key, {fields[:-2]}}}) RETURN collect([r.i, elementId(n)]) AS found")
+
+    def replace_nodes(self) -> str:
+        """Every property of a node replaced (one a file no longer gives disappears)."""
+        return "UNWIND $rows AS r MATCH (n) WHERE elementId(n) = r.id SET n = r.props"
+
+    def relabel_nodes(self, label: str, remove=(), add=()) -> str:
+        rm, ad = self._sublabels(label, remove), self._sublabels(label, add)
+        clauses = (f" REMOVE n{rm}" if rm else "") + (f" SET n{ad}" if ad else "")
+        return f"UNWIND $ids AS i MATCH (n) WHERE elementId(n) = i{clauses}"
+
+    def recreate_node(self, label: str, sublabels, rel_types_out, rel_types_in) -> str:
+        """A node recreated with other labels, its relationships copied (ArcadeDB changes a vertex's
+        labels only once per transaction, so a change that removes and adds labels recreates it)."""
+        key = self._node(label).key
+        # The old vertex gives up its key first: ArcadeDB checks the unique index at once for a vertex
+        # already changed in the transaction.
+        lines = [f"MATCH (o) WHERE elementId(o) = $id WITH o, properties(o) AS p SET o.{key} = '~old:' + o.{key} "
+                 f"CREATE (n:{label}{self._sublabels(label, sublabels)}) SET n = p WITH o, n"]
+        for rt in rel_types_out:
+            self._rel(rt)
+            lines.append(f"CALL (o, n) {{ MATCH (o)-[x:{rt}]->(b) WHERE b <> o CREATE (n)-[y:{rt}]->(b) "
+                         "SET y = properties(x) RETURN count(*) AS c_out }")
+        for rt in rel_types_in:
+            self._rel(rt)
+            lines.append(f"CALL (o, n) {{ MATCH (b)-[x:{rt}]->(o) WHERE b <> o CREATE (b)-[y:{rt}]->(n) "
+                         "SET y = properties(x) RETURN count(*) AS c_in }")
+        lines.append("DETACH DELETE o RETURN elementId(n) AS id")
+        return " ".join(lines)
+
+    def delete_nodes(self) -> str:
+        return "UNWIND $ids AS i MATCH (n) WHERE elementId(n) = i DETACH DELETE n"
+
+    def create_full_rels(self, rtype: str, from_label: str, to_label: str, props=()) -> str:
+        self._rel_key(rtype, from_label, to_label)
+        fields = ", ".join(f"`{p}`: r.props.`{p}`" for p in sorted(props) if "`" not in p)
+        return (f"UNWIND $rows AS r MATCH (a) WHERE elementId(a) = r.a MATCH (b) WHERE elementId(b) = r.b "
+                f"CREATE (a)-[x:{rtype} {{{fields}}}]->(b)")
+
+    def replace_rels(self, rtype: str) -> str:
+        self._rel(rtype)
+        return (f"UNWIND $rows AS r MATCH (a) WHERE elementId(a) = r.a MATCH (a)-[x:{rtype}]->() "
+                "WHERE elementId(x) = r.x SET x = r.props")
+
+    def delete_rels(self, rtype: str) -> str:
+        self._rel(rtype)
+        return (f"UNWIND $rows AS r MATCH (a) WHERE elementId(a) = r.a MATCH (a)-[x:{rtype}]->() "
+                "WHERE elementId(x) = r.x DELETE x")
+
     # -- cleanup -------------------------------------------------------------
     def release_nodes(self, label: str) -> str:
         """Take the dataset off every node it wrote (what it writes again gets it back); how many."""

@@ -13,6 +13,7 @@ row and column; nothing stops at the first one.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,8 @@ class ColumnSpec:
     choices: dict[str, str] | None = None  # folded spelling -> canonical value
     description: str = ""
     spellings: tuple[str, ...] = ()  # the first spelling of each choice, as people write it
+    # Columns a unit written in this column's header fills (« Quantité (t/an) » → unit t, period an).
+    header_unit: tuple[str, ...] = ()
 
     def parse(self, text: str) -> Any:
         if self.list:
@@ -71,29 +74,77 @@ class _Bad:
     message: str
 
 
-def match_headers(columns: dict[str, ColumnSpec], table: Table) -> dict[str, int]:
-    """Column name -> index in the table, found by header text, not position."""
-    folded = {}
+@dataclass
+class HeaderMatch:
+    columns: dict[str, int] = field(default_factory=dict)   # column name -> index
+    units: dict[str, str] = field(default_factory=dict)     # column name -> unit written in its header
+    unused: list[tuple[int, str]] = field(default_factory=list)
+
+
+_HEADER_UNIT = re.compile(r"^(.*?)\s*(?:\(([^()]*)\)|\[([^\[\]]*)\]|\ben ([a-z0-9/³ ]+))\s*$", re.IGNORECASE)
+
+
+def split_header(header: str) -> tuple[str, str | None]:
+    """« Quantité (t/an) » → ("Quantité", "t/an"); « Poids en kg » → ("Poids", "kg").
+
+    >>> split_header("Quantité (t/an)"), split_header("Poids en kg"), split_header("Commune")
+    (('Quantité', 't/an'), ('Poids', 'kg'), ('Commune', None))
+    """
+    m = _HEADER_UNIT.match(header.strip())
+    if not m:
+        return header, None
+    return m.group(1), next(g for g in m.groups()[1:] if g is not None).strip()
+
+
+def alias_index(columns: dict[str, ColumnSpec]) -> dict[str, str]:
+    """Folded header text -> column name."""
+    return {fold(a): col.name for col in columns.values() for a in (*col.aliases, col.name)}
+
+
+def read_headers(columns: dict[str, ColumnSpec], table: Table) -> HeaderMatch:
+    """Which header is which column, found by text, not position; a unit written in a header
+    (« Quantité (t/an) ») is kept for the columns it fills; headers no column uses are listed, never
+    dropped silently. A missing required column is an error."""
+    aliases = alias_index(columns)
+    match = HeaderMatch()
     for idx, header in enumerate(table.headers):
-        if header:
-            folded.setdefault(fold(header), idx)
-    found, problems = {}, Problems()
+        if not header:
+            continue
+        name, unit = aliases.get(fold(header)), None
+        if name is None:
+            base, inner = split_header(header)
+            name = aliases.get(fold(base)) if base else None
+            if name is not None and inner and columns[name].header_unit:
+                unit = inner
+        if name is None or name in match.columns:
+            match.unused.append((idx, header))
+            continue
+        match.columns[name] = idx
+        if unit:
+            match.units[name] = unit
+    match.columns = {name: match.columns[name] for name in columns if name in match.columns}  # spec order
+    problems = Problems()
     for col in columns.values():
-        idx = next((folded[fold(a)] for a in col.aliases if fold(a) in folded), None)
-        if idx is not None:
-            found[col.name] = idx
-        elif col.required:
+        if col.required and col.name not in match.columns:
             problems.add(
                 f"required column missing: expected one of {', '.join(repr(a) for a in col.aliases)}",
                 Location(table.file, table.sheet, table.header_row, col.aliases[0]),
             )
     problems.raise_if_any()
-    return found
+    return match
 
 
-def typed_records(columns: dict[str, ColumnSpec], table: Table, problems: Problems) -> list[Record]:
-    """Typed records; each bad cell is added to ``problems`` with its row and column."""
-    index = match_headers(columns, table)
+def match_headers(columns: dict[str, ColumnSpec], table: Table) -> dict[str, int]:
+    """Column name -> index in the table, found by header text, not position."""
+    return read_headers(columns, table).columns
+
+
+def typed_records(columns: dict[str, ColumnSpec], table: Table, problems: Problems,
+                  match: HeaderMatch | None = None, defaults: dict[str, Any] | None = None) -> list[Record]:
+    """Typed records; each bad cell is added to ``problems`` with its row and column. ``defaults``
+    fill the cells left empty (a unit written in a header)."""
+    index = (match or read_headers(columns, table)).columns
+    defaults = defaults or {}
     headers = {name: table.headers[i] for name, i in index.items()}
     # Parsing is a pure function of the text and the same texts repeat down a column (units,
     # codes, statuses, partners): parse each distinct text once. List values are not shared
@@ -122,6 +173,9 @@ def typed_records(columns: dict[str, ColumnSpec], table: Table, problems: Proble
                 problems.add(value.message, table.location(row_no, headers[name]))
                 value = None
             values[name] = value
+        for name, value in defaults.items():
+            if values.get(name) is None:
+                values[name] = value
         out.append(Record(row_no, values, table, headers))
     return out
 

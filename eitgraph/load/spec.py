@@ -17,6 +17,7 @@ description, sheet and header row stay its own.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -24,11 +25,13 @@ from typing import Any
 import yaml
 
 from .. import shipped
-from ..errors import ConfigError, EitgraphError, Problems
+from ..errors import ConfigError, EitgraphError, Location, Problems
 from ..model.graph import PROVENANCE, Model
 from ..values import PARSERS, fold, parse_boolean, parse_integer, parse_number, split_list
 from .graphbatch import GraphBatch
-from .records import ColumnSpec, Record, column_choices, match_headers, typed_records
+from ..model.materials import split_unit
+from .records import (ColumnSpec, HeaderMatch, Record, alias_index, column_choices, match_headers, read_headers,
+                      split_header, typed_records)
 from .registry import SOURCES, Reader, Transform
 from .tables import Table
 
@@ -125,6 +128,8 @@ class LoaderSpec:
     reader: Reader | None = None  # reads a non-table file into a Table, instead of read_table
     sheet: str | None = None
     header_row: int = 1
+    # Whose values win when several datasets describe the same element: lower first (see writeplan).
+    precedence: int = 50
 
     @classmethod
     def load(cls, kind: str) -> LoaderSpec:
@@ -150,9 +155,52 @@ class LoaderSpec:
         """Column name -> index in the table, found by header text, not position."""
         return match_headers(self.columns, table)
 
-    def records(self, table: Table, problems: Problems) -> list[Record]:
-        """Typed records; each bad cell is added to ``problems`` with its row and column."""
-        return typed_records(self.columns, table, problems)
+    def records(self, table: Table, problems: Problems, notes: list | None = None,
+                strict: bool = False) -> list[Record]:
+        """Typed records; each bad cell is added to ``problems`` with its row and column. Headers no
+        column uses go to ``notes`` as (code, message, location) warnings (``strict``: to ``problems``)."""
+        match = read_headers(self.columns, table)
+        for header, message in self.unused_notes(table, match):
+            where = Location(table.file, table.sheet, table.header_row, header)
+            if strict:
+                problems.add(message + " (--strict)", where)
+            elif notes is not None:
+                notes.append(("unused_column", message, where))
+        defaults: dict[str, Any] = {}
+        for name, unit in match.units.items():
+            header = table.headers[match.columns[name]]
+            try:
+                defaults.update({k: v for k, v in zip(self.columns[name].header_unit, split_unit(unit),
+                                                      strict=False) if v})
+            except ValueError:
+                if notes is not None:
+                    notes.append(("header_unit", f"unit {unit!r} in header {header!r} is not understood; give the "
+                                  "unit in a column", table.location(table.header_row, header)))
+        return typed_records(self.columns, table, problems, match, defaults)
+
+    def unused_notes(self, table: Table, match: HeaderMatch) -> list[tuple[str, str]]:
+        """(header, message) for each header no column of this kind uses, with a hint."""
+        index = alias_index(self.columns)
+        known = {fold(a): a for col in self.columns.values() for a in col.aliases}
+        out = []
+        for _idx, header in match.unused:
+            folded = fold(header)
+            repeated = index.get(folded) or index.get(fold(split_header(header)[0]))
+            if repeated:
+                first = table.headers[match.columns[repeated]]
+                out.append((header, f"column {header!r} repeats column {first!r} ({repeated}); only the first "
+                                    "is read"))
+                continue
+            hints = []
+            close = difflib.get_close_matches(folded, list(known), n=1, cutoff=0.6)
+            if close:
+                hints.append(f"closest known header: {known[close[0]]!r}")
+            others = [k for k in available_kinds() if k != self.kind and _kind_reads(k, header)]
+            if others:
+                hints.append(f"read by kind {', '.join(others)}")
+            hint = f" ({'; '.join(hints)})" if hints else ""
+            out.append((header, f"column {header!r} is not used by {self.kind}{hint}"))
+        return out
 
     def resolve_options(self, given: dict | None) -> dict:
         """Every declared option, given or defaulted, checked and coerced to its declared type."""
@@ -178,7 +226,7 @@ def undeclared_properties(kind: str, batch: GraphBatch, model: Model) -> None:
         if node is None:
             continue  # an undeclared label: the write pipeline reports it
         declared = {*node.properties, node.key, *PROVENANCE}
-        names = {p for row in rows.values() for p in row.props}
+        names = {p for row in rows.values() for p in row.props if not p.startswith("_")}  # "_": the pipeline's
         if names - declared:
             found[label] = names - declared
     for r in batch.rels.values():
@@ -217,7 +265,7 @@ def _column(path, name: str, c: dict) -> ColumnSpec:
         raise ConfigError(f"{path}: column {name}: unknown type {ctype!r}")
     choices, spellings = column_choices(c.get("choices"))
     return ColumnSpec(name, tuple(c.get("aliases", [name])), ctype, bool(c.get("required")), bool(c.get("list")),
-                      choices, c.get("description", ""), spellings)
+                      choices, c.get("description", ""), spellings, tuple(c.get("header_unit", ())))
 
 
 def _option(path, name: str, o: dict | None) -> OptionSpec:
@@ -241,7 +289,20 @@ def _load_spec(kind: str) -> LoaderSpec:
     source = SOURCES[kind]
     return LoaderSpec(raw["kind"], raw.get("description", ""), columns, tuple(writes.get("nodes", [])),
                       tuple(writes.get("relationships", [])), options, source.transform, source.reader,
-                      raw.get("sheet"), int(raw.get("header_row", 1)))
+                      raw.get("sheet"), int(raw.get("header_row", 1)), int(raw.get("precedence", 50)))
+
+
+@cache
+def _kind_reads(kind: str, header: str) -> bool:
+    spec = _load_spec(kind)
+    folded = {fold(header), fold(split_header(header)[0])}
+    return any(fold(a) in folded for col in spec.columns.values() for a in col.aliases)
+
+
+@cache
+def kind_ranks() -> dict[str, int]:
+    """Precedence of each source kind (lower wins), from the loader mappings."""
+    return {k: _load_spec(k).precedence for k in available_kinds()}
 
 
 def available_kinds() -> list[str]:

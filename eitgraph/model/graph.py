@@ -18,7 +18,8 @@ import yaml
 
 from .. import shipped
 
-PROVENANCE = ("source", "sources", "loaded_at")
+# Properties that record where an element comes from rather than what it is (see load.contributions).
+PROVENANCE = ("source", "sources", "loaded_at", "contributions")
 _NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$|^[A-Z][A-Z0-9_]*$")
 
 
@@ -27,6 +28,7 @@ class Property:
     name: str
     type: str = "string"
     description: str = ""
+    ref: str | None = None  # the value is the key of a node of this label (kept up to date when it changes)
 
 
 @dataclass(frozen=True)

@@ -162,3 +162,20 @@ def normalise_quantity(value: float, unit: str, period: str | None, category: st
     if per_year is None:
         raise ValueError(f"unknown period {period!r}; use an, mois, semaine or jour")
     return round(value * factor * per_year, 9), CANONICAL[dimension]
+
+
+def split_unit(text: str) -> tuple[str, str | None]:
+    """A unit as written, with its period: "t/an" → ("t", "an"); "kg par mois" → ("kg", "mois").
+
+    >>> split_unit("t/an"), split_unit("MWh"), split_unit("tonnes par an"), split_unit("m3 / semaine")
+    (('t', 'an'), ('MWh', None), ('tonnes', 'an'), ('m3', 'semaine'))
+    """
+    parts = re.split(r"\s*(?:/|\bpar\b|\bper\b)\s*", text.strip(), maxsplit=1)
+    unit = parts[0].strip()
+    period = parts[1].strip() if len(parts) > 1 else None
+    key = unit.lower().replace("³", "3")
+    if key not in UNITS and fold(unit).replace(" ", "") not in UNITS:
+        raise ValueError(f"unknown unit {text!r}")
+    if period is not None and fold(period) not in PERIODS:
+        raise ValueError(f"unknown period {text!r}")
+    return unit, period

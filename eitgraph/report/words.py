@@ -77,6 +77,7 @@ TREATMENTS = {
     "recycling": ("#5aae61", "Recyclage", "Recycling"),
     "composting": ("#a6dba0", "Compostage", "Composting"),
     "anaerobic_digestion": ("#7fbf7b", "Méthanisation", "Anaerobic digestion"),
+    "land_spreading": ("#5aae61", "Épandage", "Land spreading"),
     "energy_recovery": ("#f1a340", "Valorisation énergétique", "Energy recovery"),
     "physico_chemical": ("#998ec3", "Traitement physico-chimique", "Physico-chemical treatment"),
     "storage": ("#c2a5cf", "Stockage", "Storage"),

@@ -116,9 +116,12 @@ class Store:
             self.driver = neo4j.GraphDatabase.driver(uri, auth=auth)
             with translated_errors(f"connecting to {config.describe()}"):
                 self.driver.verify_connectivity()
+                agent = self.driver.get_server_info().agent or ""
         except Exception:
             self._release()
             raise
+        # Write statements differ where ArcadeDB has limits Neo4j has not (see loading._relabel).
+        self.backend = "arcadedb" if "arcadedb" in agent.lower() else "neo4j"  # "Neo4j/5.26.0 compatible (ArcadeDB …)"
 
     # -- reading ---------------------------------------------------------
     def records(self, cypher: str, params: dict | None = None) -> list[dict]:

@@ -2,44 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
-
-from ...model.materials import category_code, category_of_low, known_low_code, normalise_quantity, waste_codes
+from ...model.materials import category_code, category_of_low, known_low_code, normalise_quantity, split_unit, waste_codes
 from ...model.organisation_kinds import KINDS
-from ...values import fold, parse_boolean, slug
+from ...values import parse_boolean, slug
 from ..graphbatch import GraphBatch
+from ..identity import looks_like_handle, name_key
 from ..records import Record
-
-ORGANISATIONS = "MATCH (o:Organisation) RETURN o.id AS id, o.name AS name, o.siret AS siret"
-# The same in one record holding a list: a record per organisation costs the driver more than the query.
-_ORGANISATION_LIST = "MATCH (o:Organisation) RETURN collect([o.id, o.name, o.siret]) AS orgs"
-SIMILAR = 0.85  # folded-name similarity above which an unknown partner is a probable duplicate
-
-
-class Directory:
-    """Finds organisations by id, SIRET or exact name, and names close to an unknown one."""
-
-    def __init__(self, rows: list[dict]):
-        self.by_key: dict[str, str] = {}
-        self.names: dict[str, tuple[str, str]] = {}
-        for r in rows:
-            self.by_key[r["id"]] = r["id"]
-            if r.get("siret"):
-                self.by_key[r["siret"]] = r["id"]
-            if r.get("name"):
-                self.by_key.setdefault(fold(r["name"]), r["id"])
-                self.names[fold(r["name"])] = (r["id"], r["name"])
-
-    def find(self, text: str) -> str | None:
-        return self.by_key.get(text.strip()) or self.by_key.get(text.replace(" ", "")) or self.by_key.get(fold(text))
-
-    def similar(self, text: str) -> tuple[str, str] | None:
-        close = difflib.get_close_matches(fold(text), list(self.names), n=1, cutoff=SIMILAR)
-        return self.names[close[0]] if close else None
-
-    def add(self, org_id: str, name: str) -> None:
-        self.by_key[org_id] = org_id
-        self.by_key.setdefault(fold(name), org_id)
 
 
 def _material(rec: Record, ctx) -> tuple[str | None, str | None]:
@@ -66,34 +34,37 @@ def _material(rec: Record, ctx) -> tuple[str | None, str | None]:
     return code or f"{category}:{slug(rec.get('label'))}", category
 
 
+def partner_mention(batch: GraphBatch, text: str, kind: str, location) -> str:
+    """A supplier or collector named by a diagnostic: the file says its name (or id, or SIRET) and
+    what it does; :mod:`eitgraph.identity` finds it among the organisations of other files."""
+    text = text.strip()
+    compact = text.replace(" ", "")
+    if compact.isdigit() and len(compact) == 14:
+        key, props = compact, {"siret": compact, "name": None}
+    else:
+        key, props = "n:" + name_key(text), {"name": text}
+        if looks_like_handle(text):  # may be another file's identifier: matched as one, never made an id
+            props["_handle"] = text
+    if key in batch.nodes.get("Organisation", {}):  # named on an earlier row: the first spelling stays
+        return key
+    props.update({"kind": kind, "_created": True})
+    batch.node("Organisation", key, props, [KINDS[kind].label], location)
+    return key
+
+
 def transform(records: list[Record], ctx) -> GraphBatch:
     batch = GraphBatch()
     problems = ctx.problems
     create_missing = ctx.options.get("create_missing")
     if isinstance(create_missing, str):
         create_missing = parse_boolean(create_missing)
-    orgs = Directory([{"id": i, "name": n, "siret": s}
-                      for r in ctx.lookup(_ORGANISATION_LIST, {}) for i, n, s in r["orgs"]])
     seen_flows: dict[tuple, int] = {}
 
-    def organisation(text: str, rec: Record, column: str, create: bool, kind: str) -> str | None:
-        org_id = orgs.find(text)
-        if org_id:
-            return org_id
-        close = orgs.similar(text)
-        if close:
-            problems.add(f"{text!r} is not a known organisation but is close to {close[1]!r} (id {close[0]}): "
-                         "probable duplicate; write its identifier or exact name", rec.loc(column))
-            return None
-        if not create:
-            problems.add(f"site {text!r} is not loaded (no organisation with this id, SIRET or name); load the "
-                         "stakeholders first or use --option create_missing=true", rec.loc(column))
-            return None
-        org_id = text if text.isdigit() and len(text) == 14 else slug(text)
-        batch.node("Organisation", org_id, {"name": text, "kind": kind, "siret": text if org_id == text else None},
-                   [KINDS[kind].label], rec.loc(column))
-        orgs.add(org_id, text)
-        return org_id
+    def organisation(text: str, rec: Record, column: str, create: bool, kind: str) -> str:
+        if create:
+            return partner_mention(batch, text, kind, rec.loc(column))
+        return batch.ref("Organisation", text, rec.loc(column),
+                         "load the stakeholders first or use --option create_missing=true")
 
     for rec in records:
         site_text, direction, label = rec.get("site"), rec.get("direction"), rec.get("label")
@@ -114,15 +85,19 @@ def transform(records: list[Record], ctx) -> GraphBatch:
                 problems.add("a quantity needs a unit (kg, t, L, m3, kWh, MWh, unités)", rec.loc("unit"))
             elif category:
                 try:
-                    quantity, unit = normalise_quantity(quantity, rec.get("unit"), rec.get("period"), category)
+                    written, per = split_unit(rec.get("unit"))  # « t/an » in the unit column
+                except ValueError:
+                    written, per = rec.get("unit"), None
+                try:
+                    quantity, unit = normalise_quantity(quantity, written, rec.get("period") or per, category)
                 except ValueError as exc:
                     problems.add(str(exc), rec.loc("unit"))
         if site is None or code is None:
             continue
-        flow = f"{slug(label)}@{partner or ''}"
+        flow = f"{slug(label)}@{slug(rec.get('partner')) if partner else ''}"
         ident = (site, direction, flow)
         if ident in seen_flows:
-            problems.add(f"duplicate flow: {site} already has this {direction} flow of {label!r} with the same "
+            problems.add(f"duplicate flow: {site_text} already has this {direction} flow of {label!r} with the same "
                          f"partner (row {seen_flows[ident]})", rec.loc("label"))
             continue
         seen_flows[ident] = rec.row

@@ -7,6 +7,7 @@ from ...model.naf import naf_label, naf_section
 from ...model.organisation_kinds import KINDS
 from ...values import fold, slug
 from ..graphbatch import GraphBatch
+from ..identity import name_key
 from ..records import Record
 
 COMMUNES = ("MATCH (c:Commune) WHERE c.code IN $codes OR toLower(c.name) IN $names "
@@ -71,13 +72,19 @@ def transform(records: list[Record], ctx) -> GraphBatch:
     problems = ctx.problems
     perimeter = Perimeter(ctx)
     dep_of, by_name = _communes(records, ctx)
+    default_kind = ctx.options.get("kind") or "company"
+    if default_kind not in KINDS:
+        problems.add(f"option kind={default_kind!r} is not a kind of organisation; kinds: {', '.join(KINDS)}")
+        return batch
+    if records and "kind" not in records[0].headers:
+        ctx.note("default_kind", f"no « Type d'acteur » column: every organisation is taken as {default_kind} "
+                 "(-o kind=… to choose another)", ctx.table.location(ctx.table.header_row))
     for rec in records:
         name = rec.get("name")
-        kind = rec.get("kind")
-        if not name or not kind:
+        kind = rec.get("kind") or default_kind
+        if not name:
             continue
         siret = rec.get("siret")
-        org_id = rec.get("id") or siret or slug(name)
 
         commune = rec.get("insee")
         if commune and commune not in dep_of:
@@ -111,6 +118,10 @@ def transform(records: list[Record], ctx) -> GraphBatch:
             "impact": rec.get("impact"), "ease": rec.get("ease"), "tags": rec.get("tags"),
             "website": rec.get("website"),
         }
+        props.update({"handle": rec.get("id"), "address": rec.get("address"), "postal_code": rec.get("postal_code")})
+        # The key only groups this file's rows; which organisation of the graph it is, and its id,
+        # follow from SIRET, name and commune (eitgraph.identity).
+        org_id = siret or ("h:" + rec.get("id") if rec.get("id") else f"n:{name_key(name)}@{commune or ''}")
         batch.node("Organisation", org_id, props, [KINDS[kind].label], rec.loc())
         if commune:
             batch.rel("LOCATED_IN", "Organisation", org_id, "Territory", commune, location=rec.loc("insee"))

@@ -14,8 +14,6 @@ ROLES = {"fournisseur": "supplier", "supplier": "supplier", "receveur": "receive
 def transform(records: list[Record], ctx) -> GraphBatch:
     batch = GraphBatch()
     problems = ctx.problems
-    org_ids = {part.split(":")[0].strip() for r in records for part in r.get("organisations", [])}
-    known = ctx.existing("Organisation", org_ids)
     for rec in records:
         sid = rec.get("id")
         if not sid or not rec.get("title"):
@@ -38,11 +36,9 @@ def transform(records: list[Record], ctx) -> GraphBatch:
             if role not in ROLES:
                 problems.add(f"unknown role {role!r} for {org!r}; roles: fournisseur, receveur, porteur, "
                              "partenaire", rec.loc("organisations"))
-            elif org not in known:
-                problems.add(f"organisation {org!r} is not in the graph (use its Identifiant from the stakeholder "
-                             "list)", rec.loc("organisations"))
             else:
-                batch.rel("PARTY_TO", "Organisation", org, "Synergy", sid, {"role": ROLES[role]},
+                ref = batch.ref("Organisation", org, rec.loc("organisations"))
+                batch.rel("PARTY_TO", "Organisation", ref, "Synergy", sid, {"role": ROLES[role]},
                           rec.loc("organisations"))
         for text in rec.get("materials", []):
             try:

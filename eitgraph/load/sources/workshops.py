@@ -5,7 +5,6 @@ from __future__ import annotations
 from ...values import slug
 from ..graphbatch import GraphBatch
 from ..records import Record
-from .diagnostics import ORGANISATIONS, Directory
 
 SATISFACTION = (1.0, 5.0)
 
@@ -13,19 +12,13 @@ SATISFACTION = (1.0, 5.0)
 def transform(records: list[Record], ctx) -> GraphBatch:
     batch = GraphBatch()
     problems = ctx.problems
-    orgs = Directory(ctx.lookup(ORGANISATIONS, {}))
     # (organisation, workshop) → first row, persons present, their scores
     attendance: dict[tuple[str, str], dict] = {}
     for rec in records:
         workshop, org_text = rec.get("workshop"), rec.get("organisation")
         if not workshop or not org_text:
             continue
-        org = orgs.find(org_text)
-        if org is None:
-            close = orgs.similar(org_text)
-            hint = f"; did you mean {close[1]!r} (id {close[0]})?" if close else "; load the stakeholders first"
-            problems.add(f"organisation {org_text!r} is not in the graph{hint}", rec.loc("organisation"))
-            continue
+        org = batch.ref("Organisation", org_text, rec.loc("organisation"))
         score = rec.get("satisfaction")
         if score is not None and not SATISFACTION[0] <= score <= SATISFACTION[1]:
             problems.add(f"satisfaction {score:g} is outside 1–5", rec.loc("satisfaction"))

@@ -5,58 +5,40 @@ from __future__ import annotations
 
 from ....errors import Location
 from ....model.organisation_kinds import KINDS
-from ....values import fold, slug
+from ....values import fold
 from ...graphbatch import GraphBatch
+from ...identity import name_key
 from .keywords import guess_kind
 from .numbering import short_slug
 
 
 class Names:
-    """Turns names as written into node ids, one node per normalised name across plans."""
+    """Turns names as written into organisation mentions, one per normalised name across plans.
 
-    def __init__(self, ctx, aliases: dict[str, str]):
+    A name the sidecar maps to an organisation points at it; any other name is a mention (its name,
+    a kind guessed from it) that :mod:`eitgraph.load.identity` matches with the organisations of the
+    other files, or creates."""
+
+    def __init__(self, ctx, aliases: dict[str, str], batch: GraphBatch):
         self.ctx = ctx
         self.aliases = aliases
-        rows = ctx.lookup("MATCH (o:Organisation) RETURN o.id AS id, o.name AS name", {})
-        self.org_ids = {r["id"] for r in rows}
-        self.org_by_name: dict[str, set[str]] = {}
-        for r in rows:
-            if r["name"]:
-                self.org_by_name.setdefault(fold(r["name"]), set()).add(r["id"])
-        self.new_orgs: dict[str, tuple[str, str | None]] = {}
-        self.used_orgs: set[str] = set()
+        self.batch = batch
+        self.id_part: dict[str, str] = {}  # batch key -> the text that names the lead in action ids
 
     def organisation(self, name: str, loc: Location) -> str | None:
         f = fold(name)
         if f in self.aliases:
-            oid = self.aliases[f]
-            if oid not in self.org_ids and oid not in self.new_orgs:
-                self.ctx.problems.add(f"the sidecar maps {name!r} to organisation {oid!r}, which is not in the graph",
-                                      loc)
-                return None
-        elif name in self.org_ids:
-            oid = name
-        elif slug(name) in self.org_ids:
-            oid = slug(name)
-        elif len(self.org_by_name.get(f, ())) == 1:
-            oid = next(iter(self.org_by_name[f]))
-        elif self.org_by_name.get(f):
-            self.ctx.problems.add(f"organisation name {name!r} is ambiguous ({', '.join(sorted(self.org_by_name[f]))});"
-                                  " use its id or map it in the sidecar's 'organisations'", loc)
+            key = self.batch.ref("Organisation", self.aliases[f], loc, f"the sidecar maps {name!r} to it")
+            self.id_part[key] = self.aliases[f]
+            return key
+        handle = short_slug(name)
+        if not handle:
             return None
-        else:
-            oid = short_slug(name)
-            if not oid:
-                return None
-            self.new_orgs.setdefault(oid, (name, guess_kind(name)))
-        self.used_orgs.add(oid)
-        return oid
-
-    def write(self, batch: GraphBatch) -> None:
-        for oid in sorted(self.used_orgs):
-            if oid in self.new_orgs:
-                name, kind = self.new_orgs[oid]
-                batch.node("Organisation", oid, {"name": name, "kind": kind}, [KINDS[kind].label] if kind else [],
-                           self.ctx.table.location())
-            else:  # already in the graph: this plan only takes a share of it, so it stays while referenced
-                batch.node("Organisation", oid, {}, (), self.ctx.table.location())
+        key = "n:" + name_key(name)
+        if key in self.batch.nodes.get("Organisation", {}):  # another spelling of a name already read
+            return key
+        kind = guess_kind(name)
+        self.batch.node("Organisation", key, {"name": name, "kind": kind, "_handle": handle, "_created": True},
+                        [KINDS[kind].label] if kind else [], loc)
+        self.id_part.setdefault(key, handle)
+        return key

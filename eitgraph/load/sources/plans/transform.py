@@ -56,12 +56,6 @@ def _transform(records: list[Record], ctx, template: bool) -> GraphBatch:
     plan = _start(records, ctx, batch)
     for rec in records:
         _action(rec, plan)
-    plan.names.write(batch)
-    # Persons and services already in the graph keep their names: write only ownership for them.
-    for label in ("Person",):
-        existing = ctx.existing(label, set(batch.nodes.get(label, {})))
-        for key in existing:
-            batch.nodes[label][key].props = {}
     if plan.actions == 0 and not ctx.problems:
         what = "only the template's format, instruction and example rows" if skipped else "no action rows"
         ctx.problems.add(f"the plan has no actions ({what}); nothing to load",
@@ -91,7 +85,7 @@ def _start(records: list[Record], ctx, batch: GraphBatch) -> _Plan:
     plan_id = plan.pop("id")
     batch.node("Plan", plan_id, plan, location=Location(ctx.table.file, ctx.table.sheet))
     infer = ctx.options.get("infer") is not False  # typed options (loaders/plans.yaml)
-    return _Plan(ctx, batch, plan_id, plan.get("illustrative"), Names(ctx, aliases),
+    return _Plan(ctx, batch, plan_id, plan.get("illustrative"), Names(ctx, aliases, batch),
                  ctx.options.get("budget_text") or "error", infer, amount_columns(ctx, records), dict(ctx.table.rows),
                  ctx.existing("MaterialCategory", set(categories())) if infer else set(), shipped_numbers())
 
@@ -162,7 +156,7 @@ def _identity(rec: Record, plan: _Plan) -> tuple[str, str | None, str, list[str]
         action_id = explicit_id.strip()
     else:
         base = short_slug(title + (" " + sub if sub else ""), 90)
-        action_id = f"act-{base}--{leads[0] if leads else plan.id}"
+        action_id = f"act-{base}--{plan.names.id_part[leads[0]] if leads else plan.id}"
     if action_id in plan.seen_ids:
         problems.add(f"action id {action_id!r} is used twice in this plan (also row {plan.seen_ids[action_id]})",
                      rec.loc("id") if explicit_id else rec.loc("title"))

@@ -1,0 +1,560 @@
+"""From a dataset's batch to the writes that leave the graph as a fresh load of the final files would.
+
+A load reads what the graph holds for the labels and types the dataset writes or wrote (its own
+elements, and those of other datasets its rows name), computes every element's new values from
+the contributions of all its datasets (:mod:`eitgraph.contributions`), and writes only what
+changes: creates, full replacements (properties a file no longer gives disappear), deletions of
+what no dataset holds any more, and label changes. Organisations are matched to those already in
+the graph by :mod:`eitgraph.identity`, so a file version under another name, or another kind of
+file naming the same organisation, updates the same node.
+
+Nothing here depends on the order in which datasets were loaded: values follow a fixed precedence
+(kind, then dataset id), and a dataset's own earlier version only counts where no other dataset
+gives an answer.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import identity
+from .contributions import Contribution, contributions_of, decode, encode, merge, stored_props
+from ..errors import EitgraphError, Location, Problems
+from .graphbatch import GraphBatch
+from .querybuilder import QueryBuilder
+from ..model.graph import Model
+from ..store import plain
+
+ORG = "Organisation"
+# Properties of an organisation computed from all its contributions rather than taken from one.
+ORG_DERIVED = ("id", "handles", "aliases")
+
+
+class LoadAborted(EitgraphError):
+    """The load was stopped before commit (e.g. the deletion cap); nothing changed."""
+
+
+@dataclass
+class Note:
+    """Something worth knowing about a load that is not an error."""
+
+    code: str  # unused_column, name_match, created, ambiguous, conflict, kept_as_text, kept_by_others…
+    message: str
+    location: Location = field(default_factory=Location)
+
+    def __str__(self) -> str:
+        where = str(self.location)
+        return f"{where}: {self.message}" if where else self.message
+
+    def as_dict(self) -> dict:
+        loc = self.location
+        return {"code": self.code, "message": self.message, "file": loc.file, "sheet": loc.sheet,
+                "row": loc.row, "column": loc.column}
+
+
+class Precedence:
+    """The order in which datasets' values win: kind first, then dataset id (never load order)."""
+
+    def __init__(self, kinds: dict[str, str], ranks: dict[str, int]):
+        self.kinds = kinds
+        self.ranks = ranks
+
+    def key(self, dataset: str) -> tuple:
+        return (self.ranks.get(self.kinds.get(dataset, ""), 90), dataset)
+
+    def order(self, datasets: Iterable[str]) -> list[str]:
+        return sorted(set(datasets), key=self.key)
+
+
+@dataclass
+class Element:
+    """A node or relationship already in the graph."""
+
+    eid: str
+    props: dict[str, Any]
+    labels: tuple[str, ...] = ()  # sub-labels (nodes)
+    a: str | None = None  # relationship ends (elementIds)
+    b: str | None = None
+
+    @property
+    def sources(self) -> list[str]:
+        return list(self.props.get("sources") or [])
+
+
+@dataclass
+class Plan:
+    """The writes of one load, grouped the way the query builder writes them."""
+
+    node_creates: dict[tuple, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    node_updates: list[dict] = field(default_factory=list)
+    relabels: list[dict] = field(default_factory=list)
+    node_deletes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    rel_creates: dict[tuple, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    rel_updates: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    rel_deletes: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    written: Counter = field(default_factory=Counter)   # what the dataset holds now, per label/type
+    changed: Counter = field(default_factory=Counter)   # elements created or changed
+    deleted: Counter = field(default_factory=Counter)
+    owned_before: int = 0
+    notes: list[Note] = field(default_factory=list)
+
+    def size(self) -> int:
+        return (sum(len(v) for v in self.node_creates.values()) + len(self.node_updates) + len(self.relabels)
+                + sum(len(v) for v in self.node_deletes.values()) + sum(len(v) for v in self.rel_creates.values())
+                + sum(len(v) for v in self.rel_updates.values()) + sum(len(v) for v in self.rel_deletes.values()))
+
+
+def _same(a: dict, b: dict) -> bool:
+    """Equal stored values, ignoring the load time."""
+    skip = ("loaded_at",)
+    return {k: v for k, v in a.items() if k not in skip} == {k: v for k, v in b.items() if k not in skip}
+
+
+def _clean(props: dict) -> dict:
+    return {k: v for k, v in props.items() if v is not None and v != []}
+
+
+class Planner:
+    """Computes the plan of one load inside its write transaction (reads only)."""
+
+    def __init__(self, tx, model: Model, qb: QueryBuilder, dataset: str, precedence: Precedence,
+                 loaded_at: str, touched: set[str], batch_size: int = 5000):
+        self.tx = tx
+        self.model = model
+        self.qb = qb
+        self.d = dataset
+        self.prec = precedence
+        self.now = loaded_at
+        self.touched = touched
+        self.batch_size = batch_size
+        self.plan = Plan()
+        self.problems = Problems()
+        # label -> batch key -> where the node is: an elementId, or ("new", label, key)
+        self.refs: dict[str, dict[str, Any]] = defaultdict(dict)
+        self.final_key: dict[Any, str] = {}  # node ref -> its key after the load
+        self.rekeyed: dict[str, str] = {}    # organisation id before -> after
+
+    # -- reading ------------------------------------------------------------------------------------
+    def _collect(self, cypher: str, **params) -> list:
+        out = []
+        for r in self.tx.run(cypher, **params):
+            out.extend(r["rows"])
+        return out
+
+    def _chunks(self, items: list) -> Iterable[list]:
+        for i in range(0, len(items), self.batch_size):
+            yield items[i:i + self.batch_size]
+
+    def _owned_nodes(self, label: str) -> list[Element]:
+        rows = self._collect(self.qb.owned_nodes(label), source=self.d)
+        return [self._node(r) for r in rows]
+
+    def _node(self, r) -> Element:
+        eid, labels, props = r
+        return Element(eid, plain(props), tuple(sorted(set(labels) & self._sub_all)))
+
+    @property
+    def _sub_all(self) -> set[str]:
+        return {s for n in self.model.nodes.values() for s in n.sublabels}
+
+    def _nodes_by_key(self, label: str, keys: list[str]) -> dict[str, Element]:
+        key = self.model.nodes[label].key
+        out = {}
+        for chunk in self._chunks(keys):
+            for r in self._collect(self.qb.nodes_by_key(label), keys=chunk):
+                el = self._node(r)
+                out[el.props[key]] = el
+        return out
+
+    # -- contributions of existing elements ---------------------------------------------------------
+    def _contribs(self, el: Element, derived: Iterable[str], key: str | None) -> dict[str, Contribution]:
+        found = contributions_of(el.props, derived, key)
+        if found is None:  # written outside eitgraph's loaders: nothing to merge with
+            return {}
+        if not el.props.get("contributions") and len(found) == 1:
+            (d, c), = found.items()
+            found = {d: Contribution(c.props, el.labels)}
+        return found
+
+    # -- nodes --------------------------------------------------------------------------------------
+    def plan_nodes(self, batch: GraphBatch) -> None:
+        for label in self.model.nodes:
+            if label == "Dataset":
+                continue
+            rows = batch.nodes.get(label, {})
+            if label not in self.touched and not rows and not batch.refs.get(label) and not batch.end_keys(label):
+                continue
+            if label == ORG:
+                self._plan_organisations(batch)
+            else:
+                self._plan_keyed(label, rows, batch)
+
+    def _apply_node(self, label: str, key_prop: str, target: Element | None, new_key: str | None,
+                    contribs: dict[str, Contribution], derive: Callable | None, ref: Any) -> None:
+        """Record the writes that make one node hold ``contribs`` (none: delete it)."""
+        if not contribs:
+            if target is not None:
+                self.plan.node_deletes[label].append(target.eid)
+                self.plan.deleted[label] += 1
+            return
+        merged = merge(contribs, self.prec.order(contribs))
+        if derive:
+            derive(merged, contribs)
+        key = merged.props.get(key_prop) if derive else new_key
+        merged.props[key_prop] = key
+        props = stored_props(merged, contribs, self.now, keep_contributions=derive is not None)
+        self.final_key[ref] = key
+        if target is None:
+            self.plan.node_creates[(label, merged.labels)].append({"ref": ref, "key": key, "props": props})
+            self.plan.changed[label] += 1
+            return
+        old_key = target.props.get(key_prop)
+        if label == ORG and old_key != key:
+            self.rekeyed[old_key] = key
+        if not _same(props, target.props):
+            self.plan.node_updates.append({"id": target.eid, "props": props})
+            self.plan.changed[label] += 1
+        if tuple(merged.labels) != tuple(target.labels):
+            self.plan.relabels.append({"id": target.eid, "label": label, "final": list(merged.labels),
+                                       "remove": sorted(set(target.labels) - set(merged.labels)),
+                                       "add": sorted(set(merged.labels) - set(target.labels))})
+
+    def _plan_keyed(self, label: str, rows: dict, batch: GraphBatch) -> None:
+        node = self.model.nodes[label]
+        owned = {el.props.get(node.key): el for el in self._owned_nodes(label)}
+        self.plan.owned_before += len(owned)
+        ends = batch.end_keys(label)
+        wanted = sorted((set(rows) | set(ends)) - set(owned))
+        others = self._nodes_by_key(label, wanted) if wanted else {}
+        for key, row in rows.items():
+            target = owned.get(key) or others.get(key)
+            contribs = self._contribs(target, (), node.key) if target else {}
+            contribs.pop(self.d, None)
+            contribs[self.d] = Contribution({k: v for k, v in row.props.items() if k != node.key},
+                                            tuple(row.sublabels))
+            ref = target.eid if target else ("new", label, key)
+            self.refs[label][key] = ref
+            self._apply_node(label, node.key, target, key, contribs, None, ref)
+            self.plan.written[label] += 1
+        for key, el in owned.items():
+            if key in rows:
+                continue
+            contribs = self._contribs(el, (), node.key)
+            contribs.pop(self.d, None)
+            self._apply_node(label, node.key, el, key, contribs, None, el.eid)
+            if contribs:
+                self.refs[label][key] = el.eid
+        # Relationship ends the batch names without writing them must be in the graph after the load.
+        for key, loc in ends.items():
+            if key in self.refs[label]:
+                continue
+            el = others.get(key)
+            if el is None:
+                self.problems.add(f"{label} {key!r} is not in the graph (load it first)", loc)
+            else:
+                self.refs[label][key] = el.eid
+                self.final_key[el.eid] = key
+
+    # -- organisations ------------------------------------------------------------------------------
+    def _plan_organisations(self, batch: GraphBatch) -> None:
+        rows = batch.nodes.get(ORG, {})
+        everyone = [self._node(r) for r in self._collect(self.qb.all_nodes(ORG))]
+        self.plan.owned_before += sum(1 for el in everyone if self.d in el.sources)
+        contribs_of = {el.eid: self._contribs(el, ORG_DERIVED, None) for el in everyone}
+        by_eid = {el.eid: el for el in everyone}
+
+        def known(el: Element, contribs: dict[str, Contribution]) -> identity.Known:
+            k = identity.Known(el.eid, el.props.get("id"))
+            for c in contribs.values():
+                k.add(c.props)
+                if c.where:
+                    k.where.append(c.where)
+            k.display = el.props.get("name") or k.display
+            return k
+
+        others, own_only = identity.Directory(), identity.Directory()
+        for el in everyone:
+            rest = {d: c for d, c in contribs_of[el.eid].items() if d != self.d}
+            if rest:
+                others.add(known(el, rest))
+            elif self.d in el.sources:
+                own_only.add(known(el, contribs_of[el.eid]))
+            elif not el.sources:  # written outside eitgraph's loaders: matchable, not mergeable
+                others.add(known(el, {"": Contribution(el.props)}))
+
+        # Each mention of the batch goes to an organisation of the graph, or is a new one.
+        target_of: dict[str, Any] = {}
+        claimed_own: set[str] = set()
+        for pkey, row in rows.items():
+            for k in others.conflicting(row.props):
+                where = "; ".join(k.where) or "another file"
+                self.problems.add(f"{row.props.get('name')!r} has SIRET {row.props['siret']} here, but {where} gives "
+                                  f"the same organisation ({k.display}, id {k.id}) SIRET "
+                                  f"{', '.join(sorted(k.siret))}: correct the wrong one", row.location)
+            match, ambiguous = others.match(row.props)
+            if match is None and not ambiguous:
+                m2, _ = own_only.match(row.props)
+                if m2 is not None and m2.ref not in claimed_own:
+                    match = m2
+                    claimed_own.add(m2.ref)
+            if match is not None:
+                target_of[pkey] = match.ref
+                if match.how == "name":
+                    other = by_eid[match.ref]
+                    self.plan.notes.append(Note("name_match", f"{row.props.get('name')!r} matched organisation "
+                                                f"{other.props.get('name')!r} (id {other.props.get('id')}) on its "
+                                                "name only", row.location))
+            else:
+                target_of[pkey] = ("new", ORG, pkey)
+                if ambiguous:
+                    names = ", ".join(sorted(f"{by_eid[k.ref].props.get('name')} ({by_eid[k.ref].props.get('id')})"
+                                             for k in ambiguous))
+                    self.plan.notes.append(Note("ambiguous", f"{row.props.get('name')!r} could be any of {names}: "
+                                                "kept as a separate organisation; add its SIRET or commune",
+                                                row.location))
+                elif row.props.get("_created"):
+                    close = others.similar(row.props.get("name") or "")
+                    hint = (f"; close to {by_eid[close.ref].props.get('name')!r} (id {by_eid[close.ref].props.get('id')}),"
+                            " merge them if they are the same" if close else "")
+                    self.plan.notes.append(Note("created", f"organisation {row.props.get('name')!r} is in no other "
+                                                f"file: created from this one{hint}", row.location))
+
+        # Contributions of this dataset per target (several mentions may name one organisation).
+        mine: dict[Any, Contribution] = {}
+        for pkey, row in rows.items():
+            t = target_of[pkey]
+            props = {k: v for k, v in row.props.items() if not k.startswith("_")}
+            where = _where(row.location)
+            if t in mine:
+                old = mine[t]
+                props = {**props, **{k: v for k, v in old.props.items()}}
+                mine[t] = Contribution(props, tuple(set(old.labels) | set(row.sublabels)), old.where)
+            else:
+                mine[t] = Contribution(props, tuple(row.sublabels), where)
+            self.refs[ORG][pkey] = t
+        for t, contribution in mine.items():
+            el = by_eid.get(t) if isinstance(t, str) else None
+            contribs = {d: c for d, c in (contribs_of[el.eid] if el else {}).items() if d != self.d}
+            contribs[self.d] = contribution
+            self._apply_node(ORG, "id", el, None, contribs, derive_org, t)
+            self.plan.written[ORG] += 1
+        for el in everyone:  # organisations this dataset named before and no longer does
+            if self.d in el.sources and el.eid not in mine:
+                contribs = {d: c for d, c in contribs_of[el.eid].items() if d != self.d}
+                self._apply_node(ORG, "id", el, None, contribs, derive_org, el.eid)
+
+        # Organisations the batch points at without saying anything about them: by text, or by key.
+        pointed = {**{k: (k, loc) for k, loc in batch.end_keys(ORG).items()}, **batch.refs.get(ORG, {})}
+        if pointed:
+            finder = identity.Directory(others.all)
+            for pkey, row in rows.items():
+                k = identity.Known(target_of[pkey], None)
+                k.add(row.props)
+                k.handles.add(pkey)
+                finder.add(k)
+            for key, (text, loc) in pointed.items():
+                hit, ambiguous = finder.find(text)
+                if hit is not None:
+                    self.refs[ORG][key] = hit.ref
+                    if isinstance(hit.ref, str) and hit.ref not in self.final_key:
+                        self.final_key[hit.ref] = by_eid[hit.ref].props.get("id")
+                elif ambiguous:
+                    names = ", ".join(sorted({f"{k.display} ({k.id or 'new'})" for k in ambiguous}))
+                    self.problems.add(f"{text!r} names several organisations: {names}; write its id or SIRET", loc)
+                else:
+                    close = finder.similar(text)
+                    hint = (f"; did you mean {close.display!r} (id {close.id})?" if close and close.id else
+                            "; " + batch.hints.get(key, "load the stakeholder list first, or check the spelling"))
+                    self.problems.add(f"organisation {text!r} is not loaded (no organisation has this id, SIRET or "
+                                      f"name){hint}", loc)
+        self._check_org_ids(everyone)
+
+    def _check_org_ids(self, everyone: list[Element]) -> None:
+        """Two organisations may never end with the same id."""
+        deleted = set(self.plan.node_deletes.get(ORG, []))
+        holder: dict[str, Any] = {el.props.get("id"): el.eid for el in everyone
+                                  if el.eid not in self.final_key and el.eid not in deleted}
+        for ref, key in self.final_key.items():
+            if isinstance(ref, str) and ref in deleted:
+                continue
+            other = holder.get(key)
+            if other is not None and other != ref:
+                self.problems.add(f"two different organisations would get the id {key!r}; give one of them its "
+                                  "SIRET or commune")
+            holder[key] = ref
+
+    # -- relationships ------------------------------------------------------------------------------
+    def plan_relationships(self, batch: GraphBatch) -> None:
+        by_type: dict[str, list] = defaultdict(list)
+        for r in batch.rels.values():
+            by_type[r.type].append(r)
+        for rtype, rel in self.model.relationships.items():
+            rows = by_type.get(rtype, [])
+            if rtype not in self.touched and not rows:
+                continue
+            owned = [Element(e, _plain(p), a=a, b=b) for e, a, b, p in
+                     self._collect(self.qb.owned_rels(rtype), source=self.d)]
+            self.plan.owned_before += len(owned)
+            ident = {(el.a, el.b, el.props.get(rel.key) if rel.key else None): el for el in owned}
+            wanted: dict[tuple, list] = {}
+            resolved = []
+            for r in rows:
+                a = self.refs[r.from_label].get(r.from_key)
+                b = self.refs[r.to_label].get(r.to_key)
+                if a is None or b is None:
+                    if not self.problems:  # an end that is missing is reported with its node
+                        raise EitgraphError(f"internal: {rtype} end {r.from_key if a is None else r.to_key!r} "
+                                            "was not planned")
+                    continue
+                props = self._translate(rel, r.props)
+                resolved.append((r, a, b, props))
+                key = (a, b, r.key)
+                if key not in ident and isinstance(a, str) and isinstance(b, str):
+                    wanted[(a, b)] = []
+            others: dict[tuple, Element] = {}
+            if wanted and self._any(rtype):
+                pairs = [{"a": a, "b": b} for a, b in wanted]
+                for chunk in self._chunks(pairs):
+                    for e, a, b, p in self._collect(self.qb.rels_between(rtype), rows=chunk):
+                        el = Element(e, _plain(p), a=a, b=b)
+                        others[(a, b, el.props.get(rel.key) if rel.key else None)] = el
+            seen = set()
+            mine: dict[tuple, tuple] = {}
+            for r, a, b, props in resolved:
+                key = (a, b, r.key)
+                if key in mine:  # two rows of the file, one relationship: values merge as in GraphBatch
+                    old = mine[key]
+                    mine[key] = (old[0], {**props, **old[1]})
+                else:
+                    mine[key] = (r, props)
+            for key, (r, props) in mine.items():
+                a, b, rkey = key
+                target = ident.get(key) or others.get(key)
+                contribs = self._rel_contribs(target, rel.key) if target else {}
+                contribs.pop(self.d, None)
+                # The key is the element's identity, not a value a dataset contributes.
+                contribs[self.d] = Contribution({k: v for k, v in props.items() if k != rel.key})
+                self._apply_rel(rtype, rel.key, r.from_label, r.to_label, target, a, b, rkey, contribs)
+                self.plan.written[rtype] += 1
+                seen.add(key)
+            for key, el in ident.items():
+                if key in seen:
+                    continue
+                contribs = self._rel_contribs(el, rel.key)
+                contribs.pop(self.d, None)
+                self._apply_rel(rtype, rel.key, None, None, el, el.a, el.b, key[2], contribs)
+
+    def _translate(self, rel, props: dict) -> dict:
+        """Property values that name an organisation by its key in the batch become its final id."""
+        out = dict(props)
+        for name, spec in rel.properties.items():
+            if spec.ref and out.get(name) is not None:
+                ref = self.refs[spec.ref].get(out[name])
+                out[name] = self.final_key.get(ref, out[name]) if ref is not None else out[name]
+        return out
+
+    def _any(self, rtype: str) -> bool:
+        return self.tx.run(self.qb.any_rel(rtype)).single() is not None
+
+    def _rel_contribs(self, el: Element, key: str | None) -> dict[str, Contribution]:
+        return contributions_of(el.props, (), key) or {}
+
+    def _apply_rel(self, rtype, key_prop, fl, tl, target: Element | None, a, b, rkey,
+                   contribs: dict[str, Contribution]) -> None:
+        if not contribs:
+            if target is not None:
+                self.plan.rel_deletes[rtype].append({"a": target.a, "x": target.eid})
+                self.plan.deleted[rtype] += 1
+            return
+        merged = merge(contribs, self.prec.order(contribs))
+        if key_prop:
+            merged.props[key_prop] = rkey
+        props = stored_props(merged, contribs, self.now)
+        if target is None:
+            self.plan.rel_creates[(rtype, fl, tl)].append({"a": a, "b": b, "props": props})
+            self.plan.changed[rtype] += 1
+        elif not _same(props, target.props):
+            self.plan.rel_updates[rtype].append({"a": target.a, "x": target.eid, "props": props})
+            self.plan.changed[rtype] += 1
+
+    # -- organisation ids that changed: properties elsewhere that name them ---------------------------
+    def plan_reference_updates(self) -> None:
+        moved = {old: new for old, new in self.rekeyed.items() if old != new}
+        if not moved:
+            return
+        planned = {u["x"] for rows in self.plan.rel_updates.values() for u in rows}
+        planned |= {u["x"] for rows in self.plan.rel_deletes.values() for u in rows}
+        for rtype, rel in self.model.relationships.items():
+            names = [n for n, p in rel.properties.items() if p.ref == ORG]
+            for name in names:
+                for e, a, _b, p in self._collect(self.qb.rels_with_value(rtype, name), values=sorted(moved)):
+                    if e in planned:
+                        continue
+                    props = _plain(p)
+                    props[name] = moved[props[name]]
+                    if props.get("contributions"):
+                        contribs = decode(props["contributions"])
+                        contribs = {d: Contribution({**c.props, **({name: moved[c.props[name]]}
+                                                    if c.props.get(name) in moved else {})}) for d, c in contribs.items()}
+                        props["contributions"] = encode(contribs)
+                    self.plan.rel_updates[rtype].append({"a": a, "x": e, "props": props})
+
+    # -- nodes whose deletion would cut other datasets' relationships -------------------------------
+    def check_dependents(self) -> list[str]:
+        """Relationships of other datasets attached to nodes this load deletes."""
+        ids = [e for rows in self.plan.node_deletes.values() for e in rows]
+        out = []
+        for chunk in self._chunks(ids):
+            for r in self.tx.run(self.qb.dependents(), ids=chunk, source=self.d):
+                out.extend(r["rows"])
+        seen, shown = set(), []
+        for labels, key, name, rtype, sources in out:
+            label = next((lb for lb in labels if lb in self.model.nodes), labels[0])
+            what = f"{label} {name!r} ({key})" if name and name != key else f"{label} {key!r}"
+            text = f"{what}: {rtype} of {', '.join(s for s in sources if s != self.d)}"
+            if text not in seen:
+                seen.add(text)
+                shown.append(text)
+        return shown
+
+
+def _where(loc: Location) -> str:
+    """« acteurs.csv, row 5 »: where a contribution comes from, for messages naming both files."""
+    name = (loc.file or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return ", ".join(p for p in (name, f"sheet {loc.sheet!r}" if loc.sheet else "",
+                                 f"row {loc.row}" if loc.row is not None else "") if p)
+
+
+def _plain(props):
+    return plain(props)
+
+
+def derive_org(merged, contribs: dict[str, Contribution]) -> None:
+    """An organisation's id, handles and aliases from all its contributions. An identifier a file
+    gives (« Identifiant », or the id an RDF export carried) is a handle."""
+    props = merged.props
+    ordered = [contribs[d] for d in merged.sources]
+
+    def given(c: Contribution) -> list[str]:
+        return [h for h in (c.props.get("handle"), c.props.get("id")) if h]
+
+    handles = sorted({h for c in ordered for h in (*given(c), *(c.props.get("handles") or ()))})
+    aliases = sorted({identity.name_key(c.props["name"]) for c in ordered if c.props.get("name")}
+                     | {a for c in ordered for a in c.props.get("aliases") or ()})
+    first = next((h for c in ordered for h in given(c) if identity.usable_handle(h)), None)
+    props["handles"] = handles or None
+    props["aliases"] = aliases or None
+    for k in [k for k, v in props.items() if v is None]:
+        del props[k]
+    props["id"] = identity.org_id({**props, "handle": first})
+
+
+def dataset_kinds(tx) -> dict[str, str]:
+    rows = []
+    for r in tx.run("MATCH (d:Dataset) RETURN collect([d.id, d.kind]) AS rows"):
+        rows.extend(r["rows"])
+    return {d: k for d, k in rows}
+
