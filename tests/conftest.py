@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from browserhelpers import CHROMEDRIVER, CHROMIUM
+from neo4jserver import Servers
 
 import eitgraph
 from eitgraph import resources
@@ -64,6 +65,14 @@ def writable_kb(new_kb):
     kb = new_kb()
     load_haut_rhin(kb)
     return kb
+
+
+@pytest.fixture(scope="session")
+def neo4j_servers():
+    """Neo4j servers for the ``neo4j`` tests (see tests/neo4jserver.py); stops those it started."""
+    servers = Servers()
+    yield servers
+    servers.stop()
 
 
 @pytest.fixture(scope="session")
