@@ -19,29 +19,32 @@ import org.neo4j.harness.Neo4jBuilders;
  * Starts Neo4j Community in this JVM with the test harness (org.neo4j.test:neo4j-harness) and keeps it
  * running until the process is told to stop (SIGTERM/SIGINT close the database cleanly).
  *
- * Usage: java -cp CLASSPATH Launcher.java --data DIR --uri-file FILE [--port N]
+ * Usage: java -cp CLASSPATH Launcher.java --data DIR --uri-file FILE [--port N] [--cypher 5|25]
  *
  * Bolt listens on 127.0.0.1 only, on port N, also advertised in routing tables (default 0: a free port
  * chosen by the system, but then routing tables name the default port), HTTP and HTTPS are off.
  * Authentication is the harness default (off) unless NEO4J_TEST_PASSWORD is set in the environment:
  * then it is on and the user neo4j gets that password (never printed). Once Neo4j is started, the
- * Bolt URI is written to FILE (atomically) and printed on standard output.
+ * Bolt URI is written to FILE (atomically) and printed on standard output. --cypher sets the default
+ * Cypher version of new databases (db.query.default_language, Neo4j 2025.06 and later).
  */
 public final class Launcher {
     public static void main(String[] args) throws Exception {
         Path data = null;
         Path uriFile = null;
         int port = 0;
+        String cypher = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--data" -> data = Path.of(args[++i]);
                 case "--uri-file" -> uriFile = Path.of(args[++i]);
                 case "--port" -> port = Integer.parseInt(args[++i]);
+                case "--cypher" -> cypher = args[++i];
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         if (data == null || uriFile == null) {
-            System.err.println("usage: Launcher --data DIR --uri-file FILE [--port N]");
+            System.err.println("usage: Launcher --data DIR --uri-file FILE [--port N] [--cypher 5|25]");
             System.exit(2);
         }
         String password = System.getenv("NEO4J_TEST_PASSWORD");
@@ -59,6 +62,9 @@ public final class Launcher {
         if (port != 0) {
             // Routing tables (neo4j:// URIs) name this address.
             builder = builder.withConfig(BoltConnector.advertised_address, new SocketAddress("127.0.0.1", port));
+        }
+        if (cypher != null) {
+            builder = withDefaultLanguage(builder, cypher);
         }
         Neo4j neo4j = builder.build();
         CountDownLatch stopped = new CountDownLatch(1);
@@ -85,5 +91,28 @@ public final class Launcher {
                 auth ? "on" : "off", uri);
         System.out.flush();
         stopped.await();
+    }
+
+    /** The default Cypher version, a setting that Neo4j 5.26 lacks: looked up by reflection. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Neo4jBuilder withDefaultLanguage(Neo4jBuilder builder, String version) throws Exception {
+        java.lang.reflect.Field field;
+        try {
+            field = GraphDatabaseSettings.class.getField("default_language");
+        } catch (NoSuchFieldException e) {
+            throw new IllegalArgumentException("--cypher needs Neo4j 2025.06 or later");
+        }
+        Class<? extends Enum> versions = (Class<? extends Enum>) Class.forName(
+                "org.neo4j.configuration.GraphDatabaseSettings$CypherVersion");
+        Object value = null;
+        for (Object constant : versions.getEnumConstants()) {
+            if (((Enum) constant).name().equalsIgnoreCase("Cypher" + version)) {
+                value = constant;
+            }
+        }
+        if (value == null) {
+            throw new IllegalArgumentException("unknown Cypher version " + version);
+        }
+        return builder.withConfig((org.neo4j.graphdb.config.Setting) field.get(null), value);
     }
 }
