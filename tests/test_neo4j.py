@@ -263,6 +263,23 @@ def test_indicators_match(kb, embedded):
         assert_same_frame(got, expected, f"indicators of {territory or 'everything'}")
 
 
+@pytest.mark.parametrize("failure", ["python", "store"])
+def test_a_failed_write_transaction_leaves_nothing(kb, failure):
+    probe = {"id": "rollback-probe"}
+    code = kb.cypher("MATCH (c:Commune) RETURN c.code AS code LIMIT 1")["code"][0]
+
+    def work(tx):
+        tx.run("CREATE (:Organisation {id: $id, name: 'probe'})", probe).consume()
+        assert tx.run("MATCH (o:Organisation {id: $id}) RETURN count(o) AS n", probe).single()["n"] == 1
+        if failure == "python":
+            raise RuntimeError("simulated failure after a write")
+        tx.run("CREATE (:Territory {code: $code})", {"code": code}).consume()  # a duplicate key
+
+    with pytest.raises(RuntimeError if failure == "python" else eitgraph.StoreError):
+        kb.store.transaction(work)
+    assert kb.cypher("MATCH (o:Organisation {id: $id}) RETURN count(o) AS n", **probe)["n"][0] == 0
+
+
 def test_reloading_the_example_changes_nothing(kb):
     before = kb.status()
     reports = kb.load_manifest(eitgraph.example_manifest())
