@@ -72,6 +72,7 @@ class Server:
     uri: str | None = None
     auth: tuple[str, str] | None = None
     skip_reason: str | None = None
+    error: str | None = None  # it should have started and did not: its tests fail
 
 
 @dataclass
@@ -85,6 +86,8 @@ class Servers:
         if self._servers is None:
             self._servers = self._resolve()
         server = self._servers[key]
+        if server.error:
+            pytest.fail(server.error, pytrace=False)
         if server.skip_reason:
             if required():
                 pytest.fail(f"Neo4j {key}: {server.skip_reason} ({ENV_REQUIRE} is set)", pytrace=False)
@@ -120,9 +123,9 @@ class Servers:
                     self.started.append(key)
             elif process.returncode in CANNOT_RUN_HERE:
                 server.skip_reason = f"{CANNOT_RUN_HERE[process.returncode]}: {_last_lines(err)}"
-            else:
-                pytest.fail(f"scripts/neo4j-test-server start --version {key} failed "
-                            f"(exit {process.returncode}):\n{err}", pytrace=False)
+            else:  # remembered, so that the other tests of this version fail at once
+                server.error = (f"scripts/neo4j-test-server start --version {key} failed "
+                                f"(exit {process.returncode}):\n{err}")
         logging.getLogger(__name__).info("Neo4j servers started in %.1f s", time.monotonic() - began)
         return servers
 
