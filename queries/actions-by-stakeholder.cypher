@@ -7,7 +7,7 @@
 //   stakeholder: {type: string, description: "one organisation, service or person id"}
 //   plan: {type: string, description: "only actions of this plan id"}
 //   role: {type: string, description: "only this role (pilote, service pilote, partenaire, financeur, personne pilote, élu référent)"}
-CALL {
+CALL () {
   MATCH (o:Organisation)-[:LEADS]->(a:Action) RETURN o AS s, 'pilote' AS role, a, null AS amount
   UNION ALL
   MATCH (o:Service)-[:LEADS]->(a:Action) RETURN o AS s, 'service pilote' AS role, a, null AS amount
@@ -26,7 +26,9 @@ WITH s, role, a, amount
 WHERE ($stakeholder IS NULL OR s.id = $stakeholder) AND ($role IS NULL OR role = $role)
   AND ($plan IS NULL OR EXISTS { MATCH (a)-[:IN_PLAN]->(:Plan {id: $plan}) })
 MATCH (a)-[:IN_PLAN]->(p:Plan)
-WITH s, role, a, amount, collect(p.name) AS action_plans
+// Sorted before collect(): the lists read in the same order whatever the store.
+WITH s, role, a, amount, p ORDER BY p.name
+WITH s, role, a, amount, collect(p.name) AS action_plans ORDER BY a.title
 WITH s, role, count(a) AS actions, collect(a.title) AS titles, sum(coalesce(amount, 0.0)) AS amount,
      collect(action_plans) AS plan_lists
 RETURN s.id AS id, s.name AS stakeholder, s.kind AS kind, role, actions, titles,

@@ -8,7 +8,7 @@
 // engine: python
 // parameters:
 //   by: {type: string, default: all, description: "all, or among plan, plan_axis, referentiel_axis, pillar, category, funder (comma-separated)"}
-CALL {
+CALL () {
   MATCH (a:Action)-[r:IN_PLAN]->(p:Plan)
   WITH p, a, coalesce(r.budget_total, a.budget_total, 0.0) AS budget,
        COUNT { (a)-[:IN_PLAN]->(:Plan) } AS plans

@@ -15,6 +15,7 @@ WHERE ($direction IS NULL OR direction = $direction) AND ($category IS NULL OR f
   AND ($territory IS NULL OR EXISTS {
         MATCH (o)-[:LOCATED_IN]->(c:Territory)
         WHERE c.code = $territory OR EXISTS { MATCH (c)-[:PART_OF*1..3]->(:Territory {code: $territory}) } })
+WITH o, f, direction ORDER BY o.name  // names in the same order whatever the store
 WITH direction, f.category AS category, f.unit AS unit, count(DISTINCT o) AS organisations,
      collect(DISTINCT o.name) AS names, collect(DISTINCT coalesce(f.partner, '(aucun) ' + o.id)) AS partners,
      sum(f.quantity) AS combined_quantity

@@ -11,7 +11,7 @@
 //   threshold: {type: number, default: 0.5, description: "lowest similarity score for near-duplicates (0–1)"}
 //   kind: {type: string, default: all, description: "all, shared, similar, context, or a comma-separated list"}
 //   plan: {type: string, description: "only overlaps involving this plan id"}
-CALL {
+CALL () {
   MATCH (a:Action)-[:IN_PLAN]->(p1:Plan), (a)-[:IN_PLAN]->(p2:Plan)
   WHERE p1.id < p2.id
   RETURN 'même action' AS overlap, a AS a1, p1, a AS a2, p2, 'la même fiche action figure dans les deux plans' AS reason

@@ -19,6 +19,7 @@ WITH f.category AS category, f.unit AS unit,
      sum(CASE WHEN type(f) = 'INPUTS' THEN f.quantity ELSE 0.0 END) AS input_quantity,
      count(DISTINCT o) AS organisations
 OPTIONAL MATCH (a:Action)-[:TARGETS]->(:MaterialCategory {code: category})
+WITH category, unit, output_quantity, input_quantity, organisations, a ORDER BY a.title  // titles in order
 RETURN category, unit, output_quantity, input_quantity, organisations, count(DISTINCT a) AS actions,
        collect(DISTINCT a.title) AS action_titles
 ORDER BY output_quantity + input_quantity DESC

@@ -13,6 +13,7 @@ WHERE m.referentiel = $referentiel AND m.level <= $level
 OPTIONAL MATCH (a:Action)-[:CONTRIBUTES_TO]->(x:Measure)
 WHERE x.referentiel = $referentiel AND (x.number = m.number OR x.number STARTS WITH m.number + '.')
 OPTIONAL MATCH (a)-[:IN_PLAN]->(p:Plan)
+WITH m, a, p ORDER BY a.title, p.name  // the lists in the same order whatever the store
 RETURN m.id AS measure, m.number AS number, m.name AS name, m.level AS level, m.points AS points,
        count(DISTINCT a) AS actions, collect(DISTINCT a.title) AS titles, collect(DISTINCT p.name) AS plans
 ORDER BY measure

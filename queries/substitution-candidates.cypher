@@ -24,5 +24,5 @@ WHERE distance_km <= $radius_km
         WHERE c.code = $territory OR EXISTS { MATCH (c)-[:PART_OF*1..3]->(:Territory {code: $territory}) } }))
 RETURN a.id AS output_org, o.label AS output_material, b.id AS input_org, i.label AS input_material,
        CASE WHEN m = n THEN 'same code' ELSE 'same category' END AS match, round(distance_km * 10) / 10 AS distance_km
-ORDER BY output_org, distance_km
+ORDER BY output_org, distance_km, output_material, input_org, input_material  // ties broken: LIMIT keeps the same rows
 LIMIT $top

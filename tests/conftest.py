@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from browserhelpers import CHROMEDRIVER, CHROMIUM
+from neo4jserver import Servers
 
 import eitgraph
 from eitgraph import shipped
@@ -92,6 +93,14 @@ def writable_kb(new_kb, haut_rhin):
     kb = new_kb()
     load_haut_rhin(kb, haut_rhin)
     return kb
+
+
+@pytest.fixture(scope="session")
+def neo4j_servers():
+    """Neo4j servers for the ``neo4j`` tests (see tests/neo4jserver.py); stops those it started."""
+    servers = Servers()
+    yield servers
+    servers.stop()
 
 
 @pytest.fixture(scope="session")
