@@ -65,7 +65,7 @@ def merge(store, model, keep: str, other: str) -> dict:
     """Make one organisation of ``keep`` and ``other`` (ids); returns what moved."""
     if keep == other:
         raise EitgraphError("give two different organisations to merge")
-    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
     def work(tx):
         found = {r["p"]["id"]: r for r in tx.run(

@@ -388,7 +388,8 @@ class Loader:
     def _record(self, tx, dataset_id: str, kind: str, version: dict | None, previous: dict | None,
                 report: LoadReport, dropped: bool, extra: dict | None = None) -> None:
         """The Dataset node: what the dataset holds now, its warnings and every version loaded."""
-        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        # Microseconds: 'undo' takes the dataset changed last, and loads follow each other within a second.
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
         history = json.loads((previous or {}).get("history") or "[]")
         event = {"at": now, "action": "drop" if dropped else "load", "state": len(history)}
         if version:
