@@ -17,10 +17,10 @@ import click
 from . import shipped
 from .catalogue import Catalogue
 from .config import StoreConfig
-from .load.commands import datasets, drop, duplicates, merge, print_notes, undo
 from .errors import EitgraphError
 from .kb import KnowledgeBase, example_manifest
 from .load.blank_workbooks import write_template
+from .load.commands import datasets, drop, duplicates, merge, print_notes, undo
 from .load.spec import LoaderSpec, available_kinds
 from .maps.command import map_command
 from .model.graph import load_model

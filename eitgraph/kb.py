@@ -96,7 +96,7 @@ class KnowledgeBase:
     def merge(self, keep: str, other: str) -> dict:
         """Make one organisation of two (ids): ``other``'s contributions and relationships move to
         ``keep``; later loads of files naming ``other`` name ``keep``."""
-        return merge_organisations(self.store, self.model, keep, other)
+        return merge_organisations(self.loader, keep, other)
 
     def undo(self, *, dry_run: bool = False) -> LoadReport:
         """Put back the previous version of the dataset changed last (from the copy kept in the data

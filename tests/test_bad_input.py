@@ -606,7 +606,8 @@ def test_stakeholders_french_headers(writable_kb, tmp_path):
     assert people == [
         {"id": "marie-dupont", "name": "Marie Dupont", "email": "marie.dupont@example.org", "role": "Directrice",
          "org": SIRET_A},
-        {"id": "paul-martin", "name": "Paul Martin", "email": None, "role": "Président", "org": "recyclerie-de-thann-68334"},
+        {"id": "paul-martin", "name": "Paul Martin", "email": None, "role": "Président",
+         "org": "recyclerie-de-thann-68334"},
     ]
     bodies = kb.cypher("MATCH (b:Body) RETURN b.id AS id, b.name AS name, b.kind AS kind ORDER BY id")
     assert bodies.pipe(recs) == [

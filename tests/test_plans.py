@@ -240,7 +240,8 @@ def test_sidecar_gives_plan_metadata_and_aliases(empty_kb, tmp_path):
     path = tet(tmp_path, "tepcv", [row("Chaufferie bois", lead="Le PETR")],
                "id: tepcv\nname: TEPCV Pays\ntype: tepcv\nterritory: PETR-X\nperiod_start: 01/01/2015\n"
                "period_end: 2018\norganisations: {Le PETR: petr}\n")
-    with pytest.raises(ValidationError, match="organisation 'petr' is not loaded .*; the sidecar maps 'Le PETR' to it"):
+    with pytest.raises(ValidationError,
+                       match=r"organisation 'petr' is not loaded .*; the sidecar maps 'Le PETR' to it"):
         empty_kb.load("plans", path)
     (tmp_path / "a.csv").write_text("Identifiant;Raison sociale;Type d'acteur\npetr;PETR du Pays;Collectivité\n",
                                     encoding="utf-8")

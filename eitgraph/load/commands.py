@@ -150,4 +150,5 @@ def merge(obj, keep, other):
     """
     with obj.open() as kb:
         done = kb.merge(keep, other)
-    click.echo(f"Merged {other} into {done['kept']} ({done['relationships']} relationships moved).")
+    click.echo(f"{keep} and {other} are now one organisation: {done['kept']}. The decision is kept as dataset "
+               "decisions:same-as ('eitgraph undo' takes it back).")

@@ -84,7 +84,8 @@ def _hashable(value: Any) -> Any:
 
 
 # -- storage -------------------------------------------------------------------------------------
-def _default(value: Any) -> Any:
+def encode_value(value: Any) -> Any:
+    """JSON for the values a contribution may hold (dates as tagged strings)."""
     if isinstance(value, dt.datetime):
         return {"$dt": value.isoformat()}
     if isinstance(value, dt.date):
@@ -105,7 +106,7 @@ def encode(contribs: Mapping[str, Contribution]) -> str:
     """The ``contributions`` property: JSON, sorted, dates kept as dates."""
     data = {d: {"p": dict(sorted(c.props.items())), "l": list(c.labels), **({"w": c.where} if c.where else {})}
             for d, c in sorted(contribs.items())}
-    return json.dumps(data, default=_default, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return json.dumps(data, default=encode_value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def decode(text: str) -> dict[str, Contribution]:

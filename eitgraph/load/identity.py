@@ -116,12 +116,6 @@ class Known:
         self.names.update(props.get("aliases") or ())  # already folded (a merge keeps the other's names)
 
 
-@dataclass
-class Match:
-    ref: Any
-    how: str  # siret, siren+commune, handle, name+commune, name
-
-
 class Directory:
     """Organisations to match mentions against, with the rules above."""
 
@@ -144,63 +138,6 @@ class Directory:
             self.by_handle.setdefault(h, []).append(k)
         for n in k.names:
             self.by_name.setdefault(n, []).append(k)
-
-    # -- mentions that contribute values (a list row, a SIRENE row, a collector) ----------------
-    def match(self, props: Mapping[str, Any]) -> tuple[Match | None, list[Known]]:
-        """The organisation a mention is, and the candidates left ambiguous (several fit on name)."""
-        siret, siren = props.get("siret"), props.get("siren") or (props.get("siret") or "")[:9] or None
-        commune, key = props.get("commune_code"), name_key(props.get("name")) if props.get("name") else None
-
-        def compatible(k: Known) -> bool:
-            if siret and k.siret and siret not in k.siret:
-                return False
-            if siren and k.siren and siren not in k.siren:
-                return False
-            return True
-
-        if siret and self.by_siret.get(siret):
-            return Match(self.by_siret[siret][0].ref, "siret"), []
-        if siren and commune:
-            hits = [k for k in self.by_siren.get(siren, []) if commune in k.communes and compatible(k)]
-            if len(hits) == 1:
-                return Match(hits[0].ref, "siren+commune"), []
-        handle = props.get("handle") or props.get("_handle") or props.get("id")
-        if usable_handle(handle):
-            hits = [k for k in self.by_handle.get(handle, []) if compatible(k)]
-            if len(hits) == 1:
-                return Match(hits[0].ref, "handle"), []
-        if key:
-            named = [k for k in self.by_name.get(key, []) if compatible(k)]
-            if commune:
-                same = [k for k in named if commune in k.communes]
-                if len(same) == 1:
-                    return Match(same[0].ref, "name+commune"), []
-                if same:
-                    return None, same
-                named = [k for k in named if not k.communes]
-            if len(named) == 1:
-                return Match(named[0].ref, "name"), []
-            if named:
-                return None, named
-        return None, []
-
-    def conflicting(self, props: Mapping[str, Any]) -> list[Known]:
-        """Organisations a mention claims to be (same identifier, or same name and commune) while
-        their SIRET and SIREN say otherwise: one of the files is wrong."""
-        siret = props.get("siret")
-        if not siret:
-            return []
-        siren, commune = siret[:9], props.get("commune_code")
-        handle = props.get("handle")
-        out = []
-        for k in self.by_handle.get(handle, []) if usable_handle(handle) else []:
-            if k.siret and siret not in k.siret:
-                out.append(k)
-        if commune and props.get("name"):
-            for k in self.by_name.get(name_key(props["name"]), []):
-                if commune in k.communes and k.siren and siren not in k.siren and k not in out:
-                    out.append(k)
-        return out
 
     # -- mentions that only point at an organisation (a synergy party, a diagnosed site) ---------
     def find(self, text: str) -> tuple[Known | None, list[Known]]:

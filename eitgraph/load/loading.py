@@ -25,12 +25,13 @@ from ..errors import ConfigError, EitgraphError, Location, Problems, ValidationE
 from ..model.graph import Model, load_model
 from .filestore import FileStore, file_sha256
 from .graphbatch import GraphBatch
+from .notes import Note
 from .querybuilder import QueryBuilder
 from .records import Record
 from .rejects import write_rejects
 from .spec import LoaderSpec, kind_ranks
 from .tables import Table, read_table, sidecar_path
-from .writeplan import LoadAborted, Note, Plan, Planner, Precedence, dataset_kinds
+from .writeplan import DECISIONS, LoadAborted, Plan, Planner, Precedence, cascade_datasets, dataset_kinds, same_as
 
 Progress = Callable[[int, int], None]  # (done, total) in rows written
 
@@ -243,20 +244,21 @@ class Loader:
             pass
 
         def work(tx):
-            plan = self._plan(tx, dataset_id, kind, batch or GraphBatch(), touched, max_delete_ratio, force)
+            plan, cascade = self._plan(tx, dataset_id, kind, batch or GraphBatch(), touched, max_delete_ratio, force)
             report.written = dict(sorted(plan.written.items()))
             report.changed = dict(sorted(plan.changed.items()))
             report.deleted = dict(sorted((k, v) for k, v in plan.deleted.items() if v))
             report.notes.extend(plan.notes)
-            if dry_run:
+            if dry_run and not cascade:
                 raise _DryRun
             self._apply(tx, plan, progress)
+            self._cascade(tx, dataset_id, cascade, report)
+            if dry_run:
+                raise _DryRun
             self._record(tx, dataset_id, kind, version, previous, report, batch is None, event)
 
-        try:
+        with contextlib.suppress(_DryRun):
             self.store.transaction(work, what=f"loading {report.file}")
-        except _DryRun:
-            pass
 
     # -- validate / transform (no writes) ------------------------------------
     def read(self, spec: LoaderSpec, path: Path, sheet=None, encoding=None, delimiter=None) -> Table:
@@ -309,7 +311,7 @@ class Loader:
         kinds = dataset_kinds(tx)
         kinds[dataset_id] = kind
         planner = Planner(tx, self.model, self.qb, dataset_id, Precedence(kinds, kind_ranks()), now, touched,
-                          self.batch_size)
+                          self.batch_size, same_as(tx))
         planner.plan_nodes(batch)
         planner.plan_relationships(batch)
         planner.problems.raise_if_any()
@@ -326,7 +328,42 @@ class Loader:
             raise LoadAborted(
                 f"{dataset_id}: this would delete {n_deleted} of the {owned} nodes and relationships it holds "
                 f"(more than {max_delete_ratio:.0%}); nothing was changed. Check the file, or use --force.")
-        return plan
+        changed = planner.org_plan.changed_nodes if planner.org_plan else []
+        self.last_planner = planner
+        return plan, cascade_datasets(tx, dataset_id, changed) if changed else []
+
+    def _cascade(self, tx, dataset_id: str, datasets: list[str], report: LoadReport, depth: int = 0) -> None:
+        """Plan again, in the same transaction, the datasets whose links to organisations this load
+        moved (a node merged, split or gone): their files are read again from the copies kept."""
+        for other in datasets:
+            rows = tx.run("MATCH (d:Dataset {id: $id}) RETURN properties(d) AS p", id=other).single()
+            if rows is None:
+                continue  # relationships written outside eitgraph's datasets: left alone
+            previous = rows["p"]
+            history = json.loads(previous.get("history") or "[]")
+            state = history[-1].get("state", len(history) - 1) if history else -1
+            event = history[state] if 0 <= state < len(history) else None
+            if event is None or not event.get("copy") or self.files is None:
+                raise LoadAborted(f"{dataset_id}: organisations that {other} links to change, and no copy of its file "
+                                  f"is kept to link them again; reload {other} first. Nothing was changed.")
+            kind = previous["kind"]
+            spec = LoaderSpec.load(kind)
+            with tempfile.TemporaryDirectory(prefix="eitgraph-cascade-") as tmp:
+                path = self.files.restore(event["copy"], Path(tmp))
+                table = self.read(spec, path, event.get("sheet"), event.get("encoding"), event.get("delimiter"))
+                try:
+                    batch, _notes = self.validate(spec, table, json.loads(event.get("options") or "{}"))
+                    touched = set(json.loads(previous.get("counts") or "{}")) | set(batch.counts())
+                    plan, more = self._plan(tx, other, kind, batch, touched, 1.0, True)
+                except EitgraphError as exc:
+                    why = str(exc).replace(str(Path(tmp)) + "/", "")  # the file's name, not the copy's place
+                    raise LoadAborted(f"{dataset_id}: this load changes organisations that {other} names, and {other} "
+                                      f"would no longer load: {why}. Nothing was changed.") from None
+            self._apply(tx, plan, None)
+            report.notes.append(Note("cascade", f"{other} was linked again to the organisations it names (they "
+                                     "changed with this load)"))
+            if more and depth < 3:
+                self._cascade(tx, other, [m for m in more if m != dataset_id], report, depth + 1)
 
     def _run(self, tx, cypher: str, rows: list, tick, **params) -> list:
         out = []
@@ -405,6 +442,37 @@ class Loader:
         tx.run("MERGE (d:Dataset {id: $id}) SET d += $meta, d.loaded_at = $loaded_at",
                id=dataset_id, meta=meta, loaded_at=now).consume()
 
+    # -- merge decisions -----------------------------------------------------
+    def decide(self, group: list | None, groups: list | None = None,
+               state: int | None = None) -> tuple[LoadReport, str | None]:
+        """Add a merge decision (``group``: the (dataset, key) mentions that are one organisation), or put
+        back a list of decisions (``groups``, for undo); organisations are clustered again with them.
+        Returns the report and the id of the organisation the group now is."""
+        previous = self._previous(DECISIONS)
+        current = json.loads((previous or {}).get("groups") or "[]")
+        new_groups = groups if groups is not None else [*current, [list(m) for m in group]]
+        report = LoadReport(DECISIONS, "same-as", "eitgraph merge", 0)
+        kept: list[str] = []
+
+        def work(tx):
+            tx.run("MERGE (d:Dataset {id: $id}) SET d.groups = $g, d.kind = 'same-as'", id=DECISIONS,
+                   g=json.dumps(new_groups)).consume()
+            plan, cascade = self._plan(tx, DECISIONS, "same-as", GraphBatch(), {"Organisation"}, 1.0, True)
+            report.changed = dict(sorted(plan.changed.items()))
+            report.deleted = dict(sorted((k, v) for k, v in plan.deleted.items() if v))
+            if group:
+                org = self.last_planner.org_plan
+                k = next(i for i, ms in enumerate(org.outcome.clusters) if tuple(group[0]) in {m.ident for m in ms})
+                kept.append(org.ids_of[k])
+            self._apply(tx, plan, None)
+            self._cascade(tx, DECISIONS, cascade, report)
+            self._record(tx, DECISIONS, "same-as", None, previous, report, False,
+                         {"action": "merge" if groups is None else "undo", "groups": new_groups,
+                          **({"state": state} if state is not None else {})})
+
+        self.store.transaction(work, what="merging organisations")
+        return report, kept[0] if kept else None
+
     # -- datasets as objects -------------------------------------------------
     def datasets(self, include_dropped: bool = False) -> list[dict]:
         rows = self.store.records("MATCH (d:Dataset) RETURN properties(d) AS p")
@@ -456,6 +524,11 @@ class Loader:
         earlier = [i for i in range(current) if history[i].get("action") in ("load", "drop")]
         previous = self._previous(dataset_id)
         kind = previous.get("kind")
+        if kind == "same-as":  # a merge decision: the decisions as they were before it
+            before = history[current - 1].get("groups", []) if current >= 1 else []
+            report, _ = self.decide(None, groups=before, state=current - 1)
+            report.undone = True
+            return report
         if not earlier or history[earlier[-1]]["action"] == "drop":
             target, event = -1 if not earlier else earlier[-1], None
             report = LoadReport(dataset_id, kind, previous.get("file") or "", 0, dry_run=dry_run)

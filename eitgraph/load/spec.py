@@ -27,11 +27,20 @@ import yaml
 from .. import shipped
 from ..errors import ConfigError, EitgraphError, Location, Problems
 from ..model.graph import PROVENANCE, Model
+from ..model.materials import split_unit
 from ..values import PARSERS, fold, parse_boolean, parse_integer, parse_number, split_list
 from .graphbatch import GraphBatch
-from ..model.materials import split_unit
-from .records import (ColumnSpec, HeaderMatch, Record, alias_index, column_choices, match_headers, read_headers,
-                      split_header, typed_records)
+from .records import (
+    ColumnSpec,
+    HeaderMatch,
+    Record,
+    alias_index,
+    column_choices,
+    match_headers,
+    read_headers,
+    split_header,
+    typed_records,
+)
 from .registry import SOURCES, Reader, Transform
 from .tables import Table
 

@@ -15,18 +15,20 @@ gives an answer.
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import identity
-from .contributions import Contribution, contributions_of, decode, encode, merge, stored_props
 from ..errors import EitgraphError, Location, Problems
-from .graphbatch import GraphBatch
-from .querybuilder import QueryBuilder
 from ..model.graph import Model
 from ..store import plain
+from .contributions import Contribution, contributions_of, decode, encode, merge, stored_props
+from .graphbatch import GraphBatch
+from .notes import Note
+from .orgplan import OrganisationPlan
+from .querybuilder import QueryBuilder
 
 ORG = "Organisation"
 # Properties of an organisation computed from all its contributions rather than taken from one.
@@ -35,24 +37,6 @@ ORG_DERIVED = ("id", "handles", "aliases")
 
 class LoadAborted(EitgraphError):
     """The load was stopped before commit (e.g. the deletion cap); nothing changed."""
-
-
-@dataclass
-class Note:
-    """Something worth knowing about a load that is not an error."""
-
-    code: str  # unused_column, name_match, created, ambiguous, conflict, kept_as_text, kept_by_others…
-    message: str
-    location: Location = field(default_factory=Location)
-
-    def __str__(self) -> str:
-        where = str(self.location)
-        return f"{where}: {self.message}" if where else self.message
-
-    def as_dict(self) -> dict:
-        loc = self.location
-        return {"code": self.code, "message": self.message, "file": loc.file, "sheet": loc.sheet,
-                "row": loc.row, "column": loc.column}
 
 
 class Precedence:
@@ -121,7 +105,7 @@ class Planner:
     """Computes the plan of one load inside its write transaction (reads only)."""
 
     def __init__(self, tx, model: Model, qb: QueryBuilder, dataset: str, precedence: Precedence,
-                 loaded_at: str, touched: set[str], batch_size: int = 5000):
+                 loaded_at: str, touched: set[str], batch_size: int = 5000, same_as=()):
         self.tx = tx
         self.model = model
         self.qb = qb
@@ -136,6 +120,8 @@ class Planner:
         self.refs: dict[str, dict[str, Any]] = defaultdict(dict)
         self.final_key: dict[Any, str] = {}  # node ref -> its key after the load
         self.rekeyed: dict[str, str] = {}    # organisation id before -> after
+        self.same_as = same_as               # merge decisions: groups of (dataset, key) mentions
+        self.org_plan: OrganisationPlan | None = None
 
     # -- reading ------------------------------------------------------------------------------------
     def _collect(self, cypher: str, **params) -> list:
@@ -260,131 +246,8 @@ class Planner:
 
     # -- organisations ------------------------------------------------------------------------------
     def _plan_organisations(self, batch: GraphBatch) -> None:
-        rows = batch.nodes.get(ORG, {})
-        everyone = [self._node(r) for r in self._collect(self.qb.all_nodes(ORG))]
-        self.plan.owned_before += sum(1 for el in everyone if self.d in el.sources)
-        contribs_of = {el.eid: self._contribs(el, ORG_DERIVED, None) for el in everyone}
-        by_eid = {el.eid: el for el in everyone}
-
-        def known(el: Element, contribs: dict[str, Contribution]) -> identity.Known:
-            k = identity.Known(el.eid, el.props.get("id"))
-            for c in contribs.values():
-                k.add(c.props)
-                if c.where:
-                    k.where.append(c.where)
-            k.display = el.props.get("name") or k.display
-            return k
-
-        others, own_only = identity.Directory(), identity.Directory()
-        for el in everyone:
-            rest = {d: c for d, c in contribs_of[el.eid].items() if d != self.d}
-            if rest:
-                others.add(known(el, rest))
-            elif self.d in el.sources:
-                own_only.add(known(el, contribs_of[el.eid]))
-            elif not el.sources:  # written outside eitgraph's loaders: matchable, not mergeable
-                others.add(known(el, {"": Contribution(el.props)}))
-
-        # Each mention of the batch goes to an organisation of the graph, or is a new one.
-        target_of: dict[str, Any] = {}
-        claimed_own: set[str] = set()
-        for pkey, row in rows.items():
-            for k in others.conflicting(row.props):
-                where = "; ".join(k.where) or "another file"
-                self.problems.add(f"{row.props.get('name')!r} has SIRET {row.props['siret']} here, but {where} gives "
-                                  f"the same organisation ({k.display}, id {k.id}) SIRET "
-                                  f"{', '.join(sorted(k.siret))}: correct the wrong one", row.location)
-            match, ambiguous = others.match(row.props)
-            if match is None and not ambiguous:
-                m2, _ = own_only.match(row.props)
-                if m2 is not None and m2.ref not in claimed_own:
-                    match = m2
-                    claimed_own.add(m2.ref)
-            if match is not None:
-                target_of[pkey] = match.ref
-                if match.how == "name":
-                    other = by_eid[match.ref]
-                    self.plan.notes.append(Note("name_match", f"{row.props.get('name')!r} matched organisation "
-                                                f"{other.props.get('name')!r} (id {other.props.get('id')}) on its "
-                                                "name only", row.location))
-            else:
-                target_of[pkey] = ("new", ORG, pkey)
-                if ambiguous:
-                    names = ", ".join(sorted(f"{by_eid[k.ref].props.get('name')} ({by_eid[k.ref].props.get('id')})"
-                                             for k in ambiguous))
-                    self.plan.notes.append(Note("ambiguous", f"{row.props.get('name')!r} could be any of {names}: "
-                                                "kept as a separate organisation; add its SIRET or commune",
-                                                row.location))
-                elif row.props.get("_created"):
-                    close = others.similar(row.props.get("name") or "")
-                    hint = (f"; close to {by_eid[close.ref].props.get('name')!r} (id {by_eid[close.ref].props.get('id')}),"
-                            " merge them if they are the same" if close else "")
-                    self.plan.notes.append(Note("created", f"organisation {row.props.get('name')!r} is in no other "
-                                                f"file: created from this one{hint}", row.location))
-
-        # Contributions of this dataset per target (several mentions may name one organisation).
-        mine: dict[Any, Contribution] = {}
-        for pkey, row in rows.items():
-            t = target_of[pkey]
-            props = {k: v for k, v in row.props.items() if not k.startswith("_")}
-            where = _where(row.location)
-            if t in mine:
-                old = mine[t]
-                props = {**props, **{k: v for k, v in old.props.items()}}
-                mine[t] = Contribution(props, tuple(set(old.labels) | set(row.sublabels)), old.where)
-            else:
-                mine[t] = Contribution(props, tuple(row.sublabels), where)
-            self.refs[ORG][pkey] = t
-        for t, contribution in mine.items():
-            el = by_eid.get(t) if isinstance(t, str) else None
-            contribs = {d: c for d, c in (contribs_of[el.eid] if el else {}).items() if d != self.d}
-            contribs[self.d] = contribution
-            self._apply_node(ORG, "id", el, None, contribs, derive_org, t)
-            self.plan.written[ORG] += 1
-        for el in everyone:  # organisations this dataset named before and no longer does
-            if self.d in el.sources and el.eid not in mine:
-                contribs = {d: c for d, c in contribs_of[el.eid].items() if d != self.d}
-                self._apply_node(ORG, "id", el, None, contribs, derive_org, el.eid)
-
-        # Organisations the batch points at without saying anything about them: by text, or by key.
-        pointed = {**{k: (k, loc) for k, loc in batch.end_keys(ORG).items()}, **batch.refs.get(ORG, {})}
-        if pointed:
-            finder = identity.Directory(others.all)
-            for pkey, row in rows.items():
-                k = identity.Known(target_of[pkey], None)
-                k.add(row.props)
-                k.handles.add(pkey)
-                finder.add(k)
-            for key, (text, loc) in pointed.items():
-                hit, ambiguous = finder.find(text)
-                if hit is not None:
-                    self.refs[ORG][key] = hit.ref
-                    if isinstance(hit.ref, str) and hit.ref not in self.final_key:
-                        self.final_key[hit.ref] = by_eid[hit.ref].props.get("id")
-                elif ambiguous:
-                    names = ", ".join(sorted({f"{k.display} ({k.id or 'new'})" for k in ambiguous}))
-                    self.problems.add(f"{text!r} names several organisations: {names}; write its id or SIRET", loc)
-                else:
-                    close = finder.similar(text)
-                    hint = (f"; did you mean {close.display!r} (id {close.id})?" if close and close.id else
-                            "; " + batch.hints.get(key, "load the stakeholder list first, or check the spelling"))
-                    self.problems.add(f"organisation {text!r} is not loaded (no organisation has this id, SIRET or "
-                                      f"name){hint}", loc)
-        self._check_org_ids(everyone)
-
-    def _check_org_ids(self, everyone: list[Element]) -> None:
-        """Two organisations may never end with the same id."""
-        deleted = set(self.plan.node_deletes.get(ORG, []))
-        holder: dict[str, Any] = {el.props.get("id"): el.eid for el in everyone
-                                  if el.eid not in self.final_key and el.eid not in deleted}
-        for ref, key in self.final_key.items():
-            if isinstance(ref, str) and ref in deleted:
-                continue
-            other = holder.get(key)
-            if other is not None and other != ref:
-                self.problems.add(f"two different organisations would get the id {key!r}; give one of them its "
-                                  "SIRET or commune")
-            holder[key] = ref
+        self.org_plan = OrganisationPlan(self, batch, self.same_as)
+        self.org_plan.run()
 
     # -- relationships ------------------------------------------------------------------------------
     def plan_relationships(self, batch: GraphBatch) -> None:
@@ -498,14 +361,16 @@ class Planner:
                     if props.get("contributions"):
                         contribs = decode(props["contributions"])
                         contribs = {d: Contribution({**c.props, **({name: moved[c.props[name]]}
-                                                    if c.props.get(name) in moved else {})}) for d, c in contribs.items()}
+                                                                   if c.props.get(name) in moved else {})})
+                                    for d, c in contribs.items()}
                         props["contributions"] = encode(contribs)
                     self.plan.rel_updates[rtype].append({"a": a, "x": e, "props": props})
 
     # -- nodes whose deletion would cut other datasets' relationships -------------------------------
     def check_dependents(self) -> list[str]:
         """Relationships of other datasets attached to nodes this load deletes."""
-        ids = [e for rows in self.plan.node_deletes.values() for e in rows]
+        # Organisations: other datasets' links to what changes are planned again (the cascade).
+        ids = [e for label, rows in self.plan.node_deletes.items() if label != ORG for e in rows]
         out = []
         for chunk in self._chunks(ids):
             for r in self.tx.run(self.qb.dependents(), ids=chunk, source=self.d):
@@ -532,24 +397,25 @@ def _plain(props):
     return plain(props)
 
 
-def derive_org(merged, contribs: dict[str, Contribution]) -> None:
-    """An organisation's id, handles and aliases from all its contributions. An identifier a file
-    gives (« Identifiant », or the id an RDF export carried) is a handle."""
-    props = merged.props
-    ordered = [contribs[d] for d in merged.sources]
+def cascade_datasets(tx, dataset: str, nodes: list[str], chunk: int = 5000) -> list[str]:
+    """Datasets other than ``dataset`` with relationships on these nodes."""
+    found: set[str] = set()
+    for i in range(0, len(nodes), chunk):
+        for r in tx.run("UNWIND $ids AS i MATCH (n) WHERE elementId(n) = i MATCH (n)-[x]-() "
+                        "RETURN collect(DISTINCT x.sources) AS rows", ids=nodes[i:i + chunk]):
+            for sources in r["rows"]:
+                found.update(sources or ())
+    found.discard(dataset)
+    return sorted(found)
 
-    def given(c: Contribution) -> list[str]:
-        return [h for h in (c.props.get("handle"), c.props.get("id")) if h]
 
-    handles = sorted({h for c in ordered for h in (*given(c), *(c.props.get("handles") or ()))})
-    aliases = sorted({identity.name_key(c.props["name"]) for c in ordered if c.props.get("name")}
-                     | {a for c in ordered for a in c.props.get("aliases") or ()})
-    first = next((h for c in ordered for h in given(c) if identity.usable_handle(h)), None)
-    props["handles"] = handles or None
-    props["aliases"] = aliases or None
-    for k in [k for k, v in props.items() if v is None]:
-        del props[k]
-    props["id"] = identity.org_id({**props, "handle": first})
+DECISIONS = "decisions:same-as"
+
+
+def same_as(tx) -> list:
+    """The merge decisions (``eitgraph merge``): groups of (dataset, key) mentions that are one."""
+    row = tx.run("MATCH (d:Dataset {id: $id}) RETURN d.groups AS g", id=DECISIONS).single()
+    return [[tuple(m) for m in group] for group in json.loads(row["g"])] if row and row["g"] else []
 
 
 def dataset_kinds(tx) -> dict[str, str]:

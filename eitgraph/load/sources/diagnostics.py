@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from ...model.materials import category_code, category_of_low, known_low_code, normalise_quantity, split_unit, waste_codes
+from ...model.materials import (
+    category_code,
+    category_of_low,
+    known_low_code,
+    normalise_quantity,
+    split_unit,
+    waste_codes,
+)
 from ...model.organisation_kinds import KINDS
 from ...values import parse_boolean, slug
 from ..graphbatch import GraphBatch
