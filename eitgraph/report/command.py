@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..output import FORMATS, emit
+from ..present.text import number
 
 TABLE_COLUMNS = ["group", "code", "indicator", "value", "unit", "basis"]
 
@@ -14,13 +15,10 @@ TABLE_COLUMNS = ["group", "code", "indicator", "value", "unit", "basis"]
 def _plain(value) -> str:
     """A figure for the terminal: integers as such, other numbers with at most 3 decimals.
 
-    >>> _plain(34), _plain(3.3), _plain(0.0401), _plain(None)
-    ('34', '3.3', '0.04', '—')
+    >>> _plain(34), _plain(3.3), _plain(0.0401), _plain(None), _plain(1234567)
+    ('34', '3.3', '0.04', '—', '1 234 567')
     """
-    if value is None:
-        return "—"
-    text = f"{value:,.3f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
-    return text.replace(",", " ")
+    return number(value, "plain", decimals=3)
 
 
 @click.command("indicators")
