@@ -17,7 +17,7 @@ from eitgraph.load.spec import LoaderSpec
 from eitgraph.model.graph import load_model
 from eitgraph.model.vocabulary import EG, node_iri, vocabulary, vocabulary_turtle
 from eitgraph.present.anonymity import alias_table
-from eitgraph.rdf.command import serialize
+from eitgraph.rdf.export import serialize
 from eitgraph.rdf.shapes import shapes, shapes_turtle
 
 PREFIXES = "@prefix eg: <https://w3id.org/eitgraph/vocab#> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"

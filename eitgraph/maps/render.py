@@ -223,106 +223,119 @@ def legend(g: MapGraph, lang: str, entries, color_by: str) -> tuple[list[dict], 
 
 def build_page(g: MapGraph, *, lang: str = "fr", geo: bool = False, color_by: str = "kind",
                sources: list[str] | None = None, day: date | None = None) -> str:
-    day = day or date.today()
-    page_id = {nid: f"n{i}" for i, nid in enumerate(g.nodes)}
     names = {nid: n.label for nid, n in g.nodes.items()}
     loop_names = {num: text(lang, "loop_label", n=num, length=len(members),
                             names=" → ".join(names.get(m, "?") for m in [*members, members[0]]))
                   for num, members in g.loops}
     colours, entries = _colours(g, color_by)
+    net = _network(g, lang, geo, colours, names, loop_names)
+    nodes, edges, _, _, _, options_json = net.get_network_data()
+    texts = {k: text(lang, k) for k in JS_TEXTS if k != "colon"}
+    texts["colon"] = "\u00a0:" if lang == "fr" else ":"
+    data = {"view": g.view, "lang": lang, "nodes": nodes, "edges": edges, "options": json.loads(options_json),
+            "texts": texts}
+    sections, legend_notes = legend(g, lang, entries, color_by)
+    t = {k: text(lang, k) for k in ("territory", "all_territories", "search", "search_button", "legend", "loading",
+                                    "empty", "sources", "no_sources", "reset")}
+    t["colon"] = texts["colon"]
+    vis_js, vis_css = vis_assets()
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    template = env.from_string(page_asset("page.html"))
+    return template.render(
+        lang=lang, version=__version__, title=_title(g, lang),
+        territory=f"{g.territory[1]} ({g.territory[0]})" if g.territory and g.territory[1] != g.territory[0]
+        else (g.territory[0] if g.territory else None),
+        generated=text(lang, "generated", date=long_date(day or date.today(), lang)),
+        layout=text(lang, "layout.geo" if geo else "layout.force"),
+        counts=text(lang, "counts", nodes=len(nodes), edges=len(edges)),
+        menus=menus(g, lang, loop_names), notes=_notes(g, lang), empty=not nodes, legend=sections,
+        legend_notes=legend_notes, t=t, sources=sources or [], data_json=script_json(data), vis_js=vis_js,
+        vis_css=vis_css, page_js=page_asset("page.js").replace("</script", "<\\/script"),
+        page_css=page_asset("page.css"))
+
+
+def _title(g: MapGraph, lang: str) -> str:
+    title = text(lang, TITLES.get(g.view, "title.ecosystem"),
+                 category=category_label(g.category, lang) if g.category else "")
+    if g.category and g.view != "material":
+        title += f" — {category_label(g.category, lang)}"
+    return title
+
+
+def _notes(g: MapGraph, lang: str) -> list[str]:
+    notes = [text(lang, key, **{**fields, "level": text(lang, f"level.{fields['level']}"),
+                                "budget": number(fields["budget"], lang), "n": number(fields["n"], lang)})
+             for key, fields in g.notes]
+    if g.anonymized:
+        notes.append(text(lang, "anonymized"))
+    return notes
+
+
+def _filters(filters: dict) -> dict:
+    return {k: ([str(x) for x in v] if isinstance(v, list) else (None if v is None else str(v)))
+            for k, v in filters.items()}
+
+
+def _network(g: MapGraph, lang: str, geo: bool, colours: dict[str, str], names: dict[str, str],
+             loop_names: dict[int, str]) -> Network:
+    """The pyvis network of the page: nodes, edges and vis-network options."""
     big = is_large(len(g.nodes), len(g.edges))
     pos = positions(g) if geo else (force_positions(g) if big else {})
-
+    page_id = {nid: f"n{i}" for i, nid in enumerate(g.nodes)}
     net = Network(height="100%", width="100%", directed=True)
     for nid, n in g.nodes.items():
-        volume = _band_value(n.band) if n.band else n.volume
-        options = {
-            "name": n.label, "facts": node_facts(n, lang, loop_names),
-            "f": {k: ([str(x) for x in v] if isinstance(v, list) else (None if v is None else str(v)))
-                  for k, v in n.filters.items()},
-            "size": style.node_size(volume, n.members),
-            "font": {"size": style.FONT_SIZE if not big else 16, "strokeWidth": 5, "strokeColor": "#ffffff",
-                     "face": "DejaVu Sans, Arial, sans-serif", "color": "#111111"},
-            "borderWidth": 2, "color": {"background": colours[nid], "border": "#333333",
-                                        "highlight": {"background": colours[nid], "border": "#000000"}},
-        }
+        label, shape, options = _node(n, lang, big, colours[nid], loop_names)
         if not g.anonymized:
             options["key"] = nid
         if nid in pos:
             options.update(x=round(pos[nid][0], 1), y=round(pos[nid][1], 1))
             if geo:
                 options.update(fixed=True, physics=False)
-        label = wrap(n.label, 18, 3) if n.role == "synergy" else wrap(n.label)
-        if n.role == "synergy":
-            title = n.attrs.get("title") or ""
-            label = wrap(f"{n.label} · {title}", 20, 2)
-            options["name"] = f"{n.label} · {title}"
-        shape = {"synergy": "diamond", "plan": "square", "action": "triangle"}.get(n.role, "dot")
         net.add_node(page_id[nid], label=label, shape=shape, **options)
-
     parallel: Counter = Counter()
     for i, e in enumerate(g.edges):
-        pair = (e.source, e.target)
-        k = parallel[pair]
-        parallel[pair] += 1
-        width = style.edge_width(_band_value(e.band) if e.band else e.quantity, e.unit) if not e.role else 2.5
-        colour = category_colour(e.category)
-        options = {
-            "id": f"e{i}", "name": e.label if not e.role else term("role", e.role, lang),
-            "facts": edge_facts(e, names, lang), "width": width,
-            "color": {"color": colour, "highlight": "#000000", "opacity": 0.85},
-            "dashes": style.DASHES.get(e.status, False),
-            "f": {k2: ([str(x) for x in v] if isinstance(v, list) else (None if v is None else str(v)))
-                  for k2, v in e.filters.items()},
-        }
-        if e.role:
-            options["arrows"] = {"to": {"enabled": False}}
-        else:
-            options["arrows"] = {"to": {"enabled": True, "scaleFactor": 0.7}}
-        if big:
-            options["smooth"] = False
-        else:
-            options["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": round(0.12 + 0.16 * k, 2)}
-        if g.view == "loops" and e.label:
-            options["label"] = wrap(e.label, 28, 2)
-            options["font"] = {"size": 15, "strokeWidth": 4, "strokeColor": "#ffffff", "align": "middle"}
-        net.add_edge(page_id[e.source], page_id[e.target], **options)
-
+        k = parallel[(e.source, e.target)]
+        parallel[(e.source, e.target)] += 1
+        net.add_edge(page_id[e.source], page_id[e.target], **_edge(e, i, k, lang, names, big, g.view))
     opts = physics_options(len(g.nodes), len(g.edges), geo)
     opts["interaction"] = {"hover": True, "tooltipDelay": 150, "navigationButtons": False, "keyboard": False,
                            "hideEdgesOnDrag": big, "multiselect": True}
     opts["edges"] = {"selectionWidth": 2, "hoverWidth": 1}
     net.options = opts
-    nodes, edges, _, _, _, options_json = net.get_network_data()
+    return net
 
-    texts = {k: text(lang, k) for k in JS_TEXTS if k != "colon"}
-    texts["colon"] = "\u00a0:" if lang == "fr" else ":"
-    data = {"view": g.view, "lang": lang, "nodes": nodes, "edges": edges, "options": json.loads(options_json),
-            "texts": texts}
-    title = text(lang, TITLES.get(g.view, "title.ecosystem"),
-                 category=category_label(g.category, lang) if g.category else "")
-    if g.category and g.view != "material":
-        title += f" — {category_label(g.category, lang)}"
-    notes = [text(lang, key, **{**fields, "level": text(lang, f"level.{fields['level']}"),
-                                "budget": number(fields["budget"], lang), "n": number(fields["n"], lang)})
-             for key, fields in g.notes]
-    if g.anonymized:
-        notes.append(text(lang, "anonymized"))
-    sections, legend_notes = legend(g, lang, entries, color_by)
-    t = {k: text(lang, k) for k in ("territory", "all_territories", "search", "search_button", "legend", "loading",
-                                    "empty", "sources", "no_sources")}
-    t["colon"] = texts["colon"]
-    t["reset"] = "Tout afficher" if lang == "fr" else "Show all"
-    vis_js, vis_css = vis_assets()
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    template = env.from_string(page_asset("page.html"))
-    return template.render(
-        lang=lang, version=__version__, title=title,
-        territory=f"{g.territory[1]} ({g.territory[0]})" if g.territory and g.territory[1] != g.territory[0]
-        else (g.territory[0] if g.territory else None),
-        generated=text(lang, "generated", date=long_date(day, lang)),
-        layout=text(lang, "layout.geo" if geo else "layout.force"),
-        counts=text(lang, "counts", nodes=len(nodes), edges=len(edges)),
-        menus=menus(g, lang, loop_names), notes=notes, empty=not nodes, legend=sections, legend_notes=legend_notes,
-        t=t, sources=sources or [], data_json=script_json(data), vis_js=vis_js, vis_css=vis_css,
-        page_js=page_asset("page.js").replace("</script", "<\\/script"), page_css=page_asset("page.css"))
+
+def _node(n: MapNode, lang: str, big: bool, colour: str, loop_names: dict[int, str]) -> tuple[str, str, dict]:
+    """(label, shape, vis-network options) of a node."""
+    volume = _band_value(n.band) if n.band else n.volume
+    options = {
+        "name": n.label, "facts": node_facts(n, lang, loop_names), "f": _filters(n.filters),
+        "size": style.node_size(volume, n.members),
+        "font": {"size": style.FONT_SIZE if not big else 16, "strokeWidth": 5, "strokeColor": "#ffffff",
+                 "face": "DejaVu Sans, Arial, sans-serif", "color": "#111111"},
+        "borderWidth": 2, "color": {"background": colour, "border": "#333333",
+                                    "highlight": {"background": colour, "border": "#000000"}},
+    }
+    label = wrap(n.label, 18, 3) if n.role == "synergy" else wrap(n.label)
+    if n.role == "synergy":
+        title = n.attrs.get("title") or ""
+        label = wrap(f"{n.label} · {title}", 20, 2)
+        options["name"] = f"{n.label} · {title}"
+    return label, {"synergy": "diamond", "plan": "square", "action": "triangle"}.get(n.role, "dot"), options
+
+
+def _edge(e: MapEdge, i: int, k: int, lang: str, names: dict[str, str], big: bool, view: str) -> dict:
+    """vis-network options of the ``k``-th edge between the same two nodes."""
+    width = style.edge_width(_band_value(e.band) if e.band else e.quantity, e.unit) if not e.role else 2.5
+    options = {
+        "id": f"e{i}", "name": e.label if not e.role else term("role", e.role, lang),
+        "facts": edge_facts(e, names, lang), "width": width,
+        "color": {"color": category_colour(e.category), "highlight": "#000000", "opacity": 0.85},
+        "dashes": style.DASHES.get(e.status, False), "f": _filters(e.filters),
+        "arrows": {"to": {"enabled": False}} if e.role else {"to": {"enabled": True, "scaleFactor": 0.7}},
+        "smooth": False if big else {"enabled": True, "type": "curvedCW", "roundness": round(0.12 + 0.16 * k, 2)},
+    }
+    if view == "loops" and e.label:
+        options["label"] = wrap(e.label, 28, 2)
+        options["font"] = {"size": 15, "strokeWidth": 4, "strokeColor": "#ffffff", "align": "middle"}
+    return options

@@ -22,6 +22,7 @@ from ..present.anonymity import HIDDEN_LABELS, HIDDEN_PROPERTIES, SCRUBBED, alia
 
 # Labels kept whatever the territory: reference data that belongs to no territory.
 REFERENCE_LABELS = {"Material", "MaterialCategory", "Measure"}
+SERIALIZERS = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt"}  # --format of `eitgraph export rdf`
 # Local facts of this machine, never exported.
 NOT_EXPORTED = {"path"}
 
@@ -199,3 +200,10 @@ class _Export:
             self.g.add((q, EG["from"], a))
             self.g.add((q, EG.to, b))
             self.add_props(q, props)
+
+
+def serialize(graph: Graph, fmt: str) -> str:
+    """The RDF text of an export in one of :data:`SERIALIZERS` (JSON-LD with the ``eg`` prefix as context)."""
+    if fmt == "jsonld":
+        return graph.serialize(format="json-ld", context={"eg": str(EG)}, indent=2)
+    return graph.serialize(format=SERIALIZERS[fmt])

@@ -1,4 +1,4 @@
-"""The ``eitgraph indicators`` and ``eitgraph report`` commands (registered in :mod:`eitgraph.cli`)."""
+"""Commands that ask questions: query, queries, indicators."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from pathlib import Path
 
 import click
 
-from ..output import FORMATS, emit
+from ..catalogue import Catalogue
 from ..present.text import number
+from .context import Context, pairs
+from .output import FORMATS, emit
 
 TABLE_COLUMNS = ["group", "code", "indicator", "value", "unit", "basis"]
 
@@ -27,7 +29,7 @@ def _plain(value) -> str:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
 @click.pass_obj
-def indicators_command(obj, territory, fmt, out, lang):
+def indicators(obj, territory, fmt, out, lang):
     """Programme indicators: Korhonen's principles, network analysis, evaluation, coverage.
 
     The table leaves out the definitions; csv, json and xlsx carry them.
@@ -43,19 +45,36 @@ def indicators_command(obj, territory, fmt, out, lang):
          table=df[TABLE_COLUMNS].assign(value=df["value"].map(_plain)))
 
 
-@click.command("report")
-@click.option("--territory", metavar="CODE", help="Territory code (EPCI SIREN, PETR-…, INSEE) [default: all].")
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The HTML file to write.")
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.command()
+@click.argument("name")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Query parameter (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@click.option("--engine", type=click.Choice(["python", "cypher"]),
+              help="For queries computed in Python: run their Cypher text instead (small graphs).")
 @click.pass_obj
-def report_command(obj, territory, out, lang):
-    """Write the one-page COPIL report (HTML, self-contained, prints on A4).
+def query(obj: Context, name, params, fmt, out, engine):
+    """Run a catalogue query (see 'eitgraph queries') or a .cypher file.
 
     \b
     Examples:
-        eitgraph report --territory PETR-THUR-DOLLER --out rapport-copil.html
-        eitgraph report --territory PETR-THUR-DOLLER --lang en --out copil-report.html
+        eitgraph query communes --param epci=200036465
+        eitgraph query organisations -p tag="pilote EIT" --format xlsx --out pilotes.xlsx
     """
     with obj.open(quick=True) as kb:
-        path = kb.report(out, territory=territory, lang=lang)
-    click.echo(f"Report written to {path}")
+        df = kb.query(name, engine=engine, **pairs(params, "--param"))
+    emit(df, fmt, out)
+
+
+@click.command()
+def queries():
+    """List the query catalogue with descriptions and parameters.
+
+    Example: eitgraph queries
+    """
+    for q in Catalogue():
+        click.secho(q.name, bold=True)
+        click.echo(f"  {q.description}")
+        for p in q.parameters.values():
+            req = "required" if p.required else f"optional, default {p.default!r}"
+            click.echo(f"    --param {p.name}=…  ({p.type}, {req}) {p.description}")
