@@ -41,13 +41,13 @@ def main() -> int:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     cli = [sys.executable, "-m", "eitgraph.cli"]
-    from eitgraph import shipped
+    from eitgraph import shipped as resources
 
     steps = {
         "demo": [*cli, "--data-dir", str(work / "demo"), "demo"],
         "status": [*cli, "--data-dir", str(work / "demo"), "status"],
         "load-perimetre": [*cli, "--data-dir", str(work / "france"), "load", "territory",
-                                 str(shipped.path("reference", "perimetre-epci-a-fp.csv"))],
+                                 str(resources.path("reference", "perimetre-epci-a-fp.csv"))],
     }
     failed = False
     print(f"{'step':<16} {'wall s':>8} {'target':>7} {'max RSS MB':>11} {'target':>7}  result")

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 import eitgraph
-from eitgraph import shipped
+from eitgraph import shipped as resources
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples" / "thur-doller" / "plans"))
 from tetbook import write_tet_workbook
@@ -91,7 +91,7 @@ def main() -> int:
     files = [write_tet_workbook(work / f"plan{p}.xlsx", rows) for p, rows in enumerate(variants)]
     ok = True
     with eitgraph.open(data_dir=work / "store") as kb:
-        kb.load("referentiel", shipped.path("reference", "referentiel-eci-structure.csv"))
+        kb.load("referentiel", resources.path("reference", "referentiel-eci-structure.csv"))
         seconds = []
         for p, f in enumerate(files):
             t = time.monotonic()

@@ -56,7 +56,7 @@ from pathlib import Path
 import numpy as np
 
 import eitgraph
-from eitgraph import shipped
+from eitgraph import shipped as resources
 from eitgraph.analytics.loops import canonical, simple_cycles
 from eitgraph.analytics.network import exchanges as extract_exchanges
 from eitgraph.model.materials import categories, category_of_low, waste_codes
@@ -123,7 +123,7 @@ DIAGNOSTIC_COLUMNS = ("Site", "Sens", "Matière", "Code déchet", "Catégorie", 
 # -- generator --------------------------------------------------------------------------------
 def read_communes() -> list[dict]:
     """Communes of the EPCI whose siège is in 67 or 68 (what the territory loader keeps)."""
-    path = shipped.path("reference", "perimetre-epci-a-fp.csv")
+    path = resources.path("reference", "perimetre-epci-a-fp.csv")
     out, seen = [], set()
     with open(path, encoding="cp1252", newline="") as fh:
         for r in csv.DictReader(fh, delimiter=";"):
@@ -165,7 +165,7 @@ def place_communes(communes: list[dict], rng) -> np.ndarray:
 def naf_codes(rng) -> tuple[list[str], np.ndarray]:
     from eitgraph.model.naf import naf_section
 
-    with open(shipped.path("reference", "naf_rev2.csv"), encoding="utf-8", newline="") as fh:
+    with open(resources.path("reference", "naf_rev2.csv"), encoding="utf-8", newline="") as fh:
         codes = [r["code"] for r in csv.DictReader(fh) if re.fullmatch(r"\d{4}[A-Z]", r["code"])]
     codes = [f"{c[:2]}.{c[2:]}" for c in codes]
     w = np.array([NAF_SECTION_WEIGHT.get(naf_section(c), 0.2) for c in codes])
@@ -646,9 +646,9 @@ def main() -> int:
     kb = eitgraph.open(data_dir=store_dir, heap=args.heap)
     results.add("store start", f"{time.perf_counter() - t:.1f} s")
     try:
-        timed_load(kb, results, "territory", shipped.path("reference", "perimetre-epci-a-fp.csv"),
+        timed_load(kb, results, "territory", resources.path("reference", "perimetre-epci-a-fp.csv"),
                    departement="67,68")
-        timed_load(kb, results, "materials", shipped.path("reference", "list_of_waste.csv"))
+        timed_load(kb, results, "materials", resources.path("reference", "list_of_waste.csv"))
         # The target is on the generated regional data as a whole; each file's own rate is shown above.
         loads = [timed_load(kb, results, "sirene", sirene_path), timed_load(kb, results, "diagnostics", diag_path)]
         rows, wall = sum(n for n, _ in loads), sum(w for _, w in loads)

@@ -191,7 +191,7 @@ class KnowledgeBase:
         """The graph as an :class:`rdflib.Graph` in the eitgraph vocabulary (``schema/vocabulary.ttl``).
 
         ``territory`` keeps what lies in that territory (see :func:`eitgraph.rdf.export.to_rdf`);
-        ``anonymize`` drops persons, identifiers, coordinates and amounts and renames organisations;
+        ``anonymize`` applies the anonymisation policy of every output (:mod:`eitgraph.present.anonymity`);
         ``provenance`` adds the datasets and ``prov:wasDerivedFrom`` links."""
         return to_rdf(self.graph, territory=territory, anonymize=anonymize, provenance=provenance)
 

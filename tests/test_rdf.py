@@ -16,7 +16,8 @@ from eitgraph.errors import InputError, ValidationError
 from eitgraph.load.spec import LoaderSpec
 from eitgraph.model.graph import load_model
 from eitgraph.model.vocabulary import EG, node_iri, vocabulary, vocabulary_turtle
-from eitgraph.rdf.command import serialize
+from eitgraph.present.anonymity import alias_table
+from eitgraph.rdf.export import serialize
 from eitgraph.rdf.shapes import shapes, shapes_turtle
 
 PREFIXES = "@prefix eg: <https://w3id.org/eitgraph/vocab#> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
@@ -163,13 +164,20 @@ def test_export_of_a_territory(example_kb):
 
 
 def test_anonymized_export(example_kb, exported):
+    """The export follows the one anonymisation policy (eitgraph.present.anonymity), as maps do: public
+    institutions keep their names, every other organisation is under the alias a map gives it (it used to
+    be « Organisation N » for every organisation); no person, identifier, coordinate, amount or description."""
     g = example_kb.to_rdf(anonymize=True)
     assert not set(g.subjects(RDF.type, EG.Person))
-    for p in (EG.siret, EG.siren, EG.lat, EG.lon, EG.quantity, EG.cost, EG.email):
+    for p in (EG.siret, EG.siren, EG.naf, EG.lat, EG.lon, EG.quantity, EG.cost, EG.email, EG.description):
         assert not set(g.triples((None, p, None))), p
-    real = {str(n) for o in exported.subjects(RDF.type, EG.Organisation) for n in exported.objects(o, EG.name)}
-    names = {str(n) for o in g.subjects(RDF.type, EG.Organisation) for n in g.objects(o, EG.name)}
-    assert names and not names & real
+    organisations = example_kb.graph.organisations()
+    aliases = alias_table(organisations, "fr")
+    shown = {str(n) for o in g.subjects(RDF.type, EG.Organisation) for n in g.objects(o, EG.name)}
+    hidden = {o["name"] for o in organisations if o["id"] in aliases}
+    public = {o["name"] for o in organisations if o["id"] not in aliases and o["name"]}
+    assert public and not shown & hidden and public <= shown
+    assert set(aliases.values()) <= shown
     assert len(set(g.subjects(RDF.type, EG.Organisation))) == len(set(exported.subjects(RDF.type, EG.Organisation)))
 
 

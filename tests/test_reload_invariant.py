@@ -164,7 +164,7 @@ def dump(kb, everything: bool = True) -> tuple:
             if not props.get("dropped"):
                 # The counts are the load's report (a later file may join two of its organisations):
                 # what must match is which labels and types the dataset holds.
-                held = sorted(json.loads(props.get("counts") or "{}"))
+                held = tuple(sorted(json.loads(props.get("counts") or "{}")))
                 datasets.append((*(props.get(k) for k in ("id", "kind", "sha256", "rows", "options")), held))
             continue
         nodes.append((tuple(sorted(r["l"])), repr(sorted(props.items()))))

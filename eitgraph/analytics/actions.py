@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..graphread import GraphSource, PlanFacts, reader
+from ..present.text import number
 
 
 @dataclass
@@ -88,8 +89,8 @@ def action_budget(a: ActionInfo) -> tuple[float | None, str]:
         figures.append(a.budget)
     if figures:
         distinct = sorted(set(figures))
-        note = "" if len(distinct) <= 1 else (f"budgets différents selon les plans "
-                                              f"({', '.join(f'{x:,.0f}' for x in distinct)}), le plus élevé est retenu")
+        shown = ", ".join(number(x, "fr", 0) for x in distinct)
+        note = "" if len(distinct) <= 1 else f"budgets différents selon les plans ({shown}), le plus élevé est retenu"
         return max(figures), note
     shares = [max(v for v in f["shares"].values() if v is not None) for f in a.funders.values()
               if any(v is not None for v in f["shares"].values())]

@@ -23,6 +23,7 @@ from .. import shipped
 from ..errors import QueryError
 from ..graphread import GraphRead, GraphSource, reader
 from ..model.geo import haversine_km
+from ..present.text import number
 from .circular import loops_of
 from .ena import network_of
 from .scope import Scope, scope
@@ -60,11 +61,7 @@ def share(part: float, whole: float, what: str = "") -> Figure:
     True
     """
     value = round(100 * part / whole, 1) if whole else None
-    return Figure("", value, f"{_fmt(part)} / {_fmt(whole)}{' ' + what if what else ''}")
-
-
-def _fmt(x: float) -> str:
-    return f"{x:,.0f}".replace(",", " ") if abs(x) >= 100 or float(x).is_integer() else f"{x:.2f}"
+    return Figure("", value, f"{number(part, 'plain')} / {number(whole, 'plain')}{' ' + what if what else ''}")
 
 
 def _as(code: str, fig: Figure) -> Figure:
@@ -136,7 +133,7 @@ def locality(s: Scope) -> list[Figure]:
             tonnes += e["quantity"]
     return [
         _as("local_exchange_share", share(local, _tonnes(mass), TONNES)),
-        Figure("mean_distance_km", round(tkm / tonnes, 1) if tonnes else None, f"{_fmt(tonnes)} t/an"),
+        Figure("mean_distance_km", round(tkm / tonnes, 1) if tonnes else None, f"{number(tonnes, 'plain')} t/an"),
         Figure("tonne_km", round(tkm) if tonnes else None),
     ]
 

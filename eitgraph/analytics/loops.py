@@ -136,6 +136,7 @@ def _strongly_connected_components(succ: list[list[int]]) -> list[list[int]]:
     return components
 
 
+# Long on purpose: the bounded search is one hot loop over local arrays (see benchmarks/loops.py).
 def _component_cycles(out: list[list[int]], max_length: int) -> list[tuple[int, ...]]:
     """All simple cycles of length 2 … ``max_length`` of one strongly connected component.
 
@@ -217,6 +218,7 @@ def _component_cycles(out: list[list[int]], max_length: int) -> list[tuple[int, 
     return found
 
 
+# Long: half of it is the docstring and its examples.
 def simple_cycles(edges: Iterable[tuple[Hashable, Hashable]], max_length: int) -> list[tuple]:
     """Every simple directed cycle of length 1 … ``max_length`` of the graph given by ``edges``.
 

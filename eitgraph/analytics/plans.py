@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..errors import QueryError
 from ..graphread import GraphSource, reader
+from ..present.text import term
 from ..values import fold, split_list
 from .actions import ActionInfo, action_budget, extract_actions, plan_budget
 
@@ -25,8 +26,6 @@ COVERAGE_COLUMNS = ["measure", "number", "name", "level", "points", "actions", "
                     "points_potential", "points_done", "coverage"]
 FLOW_COLUMNS = ["category", "label", "unit", "output_quantity", "input_quantity", "organisations", "share", "large",
                 "actions", "action_titles", "plans", "budget", "finding"]
-STATUS_FR = {"planned": "à venir", "to_discuss": "à discuter", "in_progress": "en cours", "done": "réalisé",
-             "late": "en retard", "paused": "en pause", "blocked": "bloqué", "abandoned": "abandonné"}
 STOP_WORDS = {
     "a", "au", "aux", "avec", "ce", "ces", "dans", "de", "des", "du", "elle", "en", "et", "il", "la", "le", "les",
     "leur", "leurs", "l", "d", "un", "une", "ou", "par", "pour", "plus", "sur", "son", "sa", "ses", "se", "qui", "que",
@@ -249,11 +248,16 @@ def referentiel_coverage(graph: GraphSource, level: int = 2, referentiel: str = 
                      "points": m["points"], "actions": len(contributing),
                      "titles": sorted(a.title for a, _ in contributing),
                      "plans": sorted({p["name"] for a, _ in contributing for p in a.plans.values()}),
-                     "statuses": ", ".join(f"{STATUS_FR.get(s, s or 'inconnu')}: {n}" for s, n in sorted(
-                         Counter(a.status for a, _ in contributing).items(), key=lambda kv: str(kv[0]))),
+                     "statuses": _statuses(a.status for a, _ in contributing),
                      "points_potential": potential, "points_done": done,
                      "coverage": round(100 * potential / m["points"], 1) if m["points"] else None})
     return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
+
+
+def _statuses(statuses) -> str:
+    """« en cours: 2, réalisé: 1 »: how many actions have each status, in French."""
+    counts = sorted(Counter(statuses).items(), key=lambda kv: str(kv[0]))
+    return ", ".join(f"{term('action_status', s, 'fr') if s else 'inconnu'}: {n}" for s, n in counts)
 
 
 def _points(items: set[str], measures: dict, top: dict) -> float:

@@ -5,25 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..present.text import term, text
 from .spec import LoaderSpec
-
-TYPE_HELP = {
-    "fr": {"string": "texte", "number": "nombre (virgule décimale acceptée)", "integer": "nombre entier",
-           "siret": "SIRET (14 chiffres, clé de Luhn)", "siren": "SIREN (9 chiffres)",
-           "insee": "code INSEE de commune (5 caractères)", "departement": "code département",
-           "naf": "code NAF rév. 2 (20.13B)", "boolean": "oui / non", "score": "1, 2, 3 ou faible / moyen / fort",
-           "date": "date (31/03/2024)"},
-    "en": {"string": "text", "number": "number (decimal comma accepted)", "integer": "whole number",
-           "siret": "SIRET (14 digits, Luhn key)", "siren": "SIREN (9 digits)", "insee": "INSEE commune code",
-           "departement": "département code", "naf": "NAF rev. 2 code (20.13B)", "boolean": "yes / no",
-           "score": "1, 2, 3 or low / medium / high", "date": "date (2024-03-31)"},
-}
-HEADINGS = {
-    "fr": ("Colonne", "Obligatoire", "Type", "Valeurs acceptées", "Autres en-têtes reconnus", "Description",
-           "Aide", "oui", "non", "Données"),
-    "en": ("Column", "Required", "Type", "Accepted values", "Other recognised headers", "Description",
-           "Help", "yes", "no", "Data"),
-}
 
 
 def write_template(kind: str, out: Path, lang: str = "fr") -> Path:
@@ -38,26 +21,26 @@ def write_template(kind: str, out: Path, lang: str = "fr") -> Path:
     from openpyxl.styles import Font, PatternFill
 
     spec = LoaderSpec.load(kind)
-    col, req, typ, accepted, others, desc, help_title, yes, no, data_title = HEADINGS[lang]
+    headings = text(lang, "workbook.headings").split("|")
+    yes, no = text(lang, "workbook.yes"), text(lang, "workbook.no")
     wb = Workbook()
     data = wb.active
-    data.title = data_title
+    data.title = text(lang, "workbook.data")
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
     for i, c in enumerate(spec.columns.values(), start=1):
         cell = data.cell(row=1, column=i, value=c.aliases[0])
         cell.font, cell.fill = bold, fill
         data.column_dimensions[cell.column_letter].width = max(14, len(c.aliases[0]) + 4)
     data.freeze_panes = "A2"
-    sheet = wb.create_sheet(help_title)
+    sheet = wb.create_sheet(text(lang, "workbook.help"))
     sheet.append([f"{spec.kind}: {' '.join(spec.description.split())}"])
     sheet.append([])
-    sheet.append([col, req, typ, accepted, others, desc])
+    sheet.append(headings)
     for cell in sheet[3]:
         cell.font = bold
     for c in spec.columns.values():
         values = ", ".join(c.spellings)
-        kind_text = TYPE_HELP[lang].get(c.type, c.type) + (" (liste séparée par |)" if c.list and lang == "fr"
-                                                            else " (list separated by |)" if c.list else "")
+        kind_text = term("value_type", c.type, lang) + (text(lang, "workbook.list") if c.list else "")
         sheet.append([c.aliases[0], yes if c.required else no, kind_text, values, ", ".join(c.aliases[1:]),
                       c.description])
     for letter, width in zip("ABCDEF", (30, 12, 36, 40, 60, 40), strict=True):

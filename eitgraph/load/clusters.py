@@ -115,7 +115,22 @@ def resolve(mentions: list[Mention], same_as: Iterable[Iterable[tuple[str, str]]
     mentions = sorted(mentions, key=lambda m: m.ident)
     ev = [evidence(m.props) for m in mentions]
     uf = _Clusters(ev)
-    index = {m.ident: i for i, m in enumerate(mentions)}
+    _strong(uf, ev, {m.ident: i for i, m in enumerate(mentions)}, same_as)
+    ambiguous = _by_name_only(uf, ev, len(mentions))
+    members: dict[int, list[Mention]] = defaultdict(list)
+    for i, m in enumerate(mentions):
+        members[uf.find(i)].append(m)
+    order = sorted(members, key=lambda r: mentions[r].ident)
+    position = {r: k for k, r in enumerate(order)}
+    out = Outcome([members[r] for r in order])
+    for r, homes in ambiguous.items():
+        for m in members[uf.find(r)]:
+            out.ambiguous[m.ident] = sorted(position[uf.find(h)] for h in homes)
+    return out
+
+
+def _strong(uf: _Clusters, ev: list[dict], index: dict, same_as) -> None:
+    """Rules 1–4 and the merge decisions, each applied to its groups in a fixed order."""
 
     def groups(key) -> dict:
         out: dict = defaultdict(list)
@@ -134,8 +149,11 @@ def resolve(mentions: list[Mention], same_as: Iterable[Iterable[tuple[str, str]]
         for other in members[1:]:
             uf.union(members[0], other)
 
-    # Rule 5, decided on the clusters the strong rules made, so that no order of files matters.
-    roots = sorted({uf.find(i) for i in range(len(mentions))})
+
+def _by_name_only(uf: _Clusters, ev: list[dict], n: int) -> dict[int, set[int]]:
+    """Rule 5, decided on the clusters the strong rules made, so that no order of files matters;
+    returns the clusters left apart with the clusters they could be."""
+    roots = sorted({uf.find(i) for i in range(n)})
     placed = {r: False for r in roots}
     names_of: dict[int, set[str]] = defaultdict(set)
     for i, e in enumerate(ev):
@@ -144,16 +162,14 @@ def resolve(mentions: list[Mention], same_as: Iterable[Iterable[tuple[str, str]]
         names_of[r] |= e["names"]
     by_name: dict[str, list[int]] = defaultdict(list)
     for r in roots:
-        for n in names_of[r]:
-            by_name[n].append(r)
+        for name in names_of[r]:
+            by_name[name].append(r)
     ambiguous: dict[int, set[int]] = {}
     joins: list[tuple[int, int]] = []
-    for r in roots:
-        if placed[r]:
-            continue
+    for r in (r for r in roots if not placed[r]):
         targets = set()
-        for n in sorted(names_of[r]):
-            homes = [x for x in by_name[n] if placed[x] and uf.compatible(r, x)]
+        for name in sorted(names_of[r]):
+            homes = [x for x in by_name[name] if placed[x] and uf.compatible(r, x)]
             if len(homes) == 1:
                 targets.add(homes[0])
             elif len(homes) > 1:
@@ -162,23 +178,11 @@ def resolve(mentions: list[Mention], same_as: Iterable[Iterable[tuple[str, str]]
             joins.append((r, targets.pop()))
         elif len(targets) > 1:
             ambiguous[r] = targets
-    # Placeless clusters of one name with no placed home are one organisation.
-    for n in sorted(by_name):
-        loose = [x for x in by_name[n] if not placed[x] and x not in ambiguous and not any(j[0] == x for j in joins)]
-        for other in loose[1:]:
-            if uf.compatible(loose[0], other):
-                joins.append((other, loose[0]))
+    joined = {a for a, _ in joins}
+    for name in sorted(by_name):  # clusters of one name with no placed home are one organisation
+        loose = [x for x in by_name[name] if not placed[x] and x not in ambiguous and x not in joined]
+        joins += [(other, loose[0]) for other in loose[1:]]
     for a, b in joins:
         if uf.compatible(a, b):
             uf.union(a, b)
-
-    members: dict[int, list[Mention]] = defaultdict(list)
-    for i, m in enumerate(mentions):
-        members[uf.find(i)].append(m)
-    order = sorted(members, key=lambda r: mentions[r].ident)
-    position = {r: k for k, r in enumerate(order)}
-    out = Outcome([members[r] for r in order])
-    for r, homes in ambiguous.items():
-        for m in members[uf.find(r)]:
-            out.ambiguous[m.ident] = sorted(position[uf.find(h)] for h in homes)
-    return out
+    return ambiguous

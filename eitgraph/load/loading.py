@@ -13,96 +13,27 @@ import dataclasses
 import datetime as dt
 import gc
 import json
-import re
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError, EitgraphError, Location, Problems, ValidationError
 from ..model.graph import Model, load_model
+from .datasets import DatasetHistory
 from .filestore import FileStore, file_sha256
 from .graphbatch import GraphBatch
 from .notes import Note
+from .planstate import Plan, Precedence, cascade_datasets, dataset_kinds, same_as
 from .querybuilder import QueryBuilder
 from .records import Record
 from .rejects import write_rejects
+from .report import LoadReport, Progress, TransformContext, dataset_name
 from .spec import LoaderSpec, kind_ranks
 from .tables import Table, read_table, sidecar_path
-from .writeplan import DECISIONS, LoadAborted, Plan, Planner, Precedence, cascade_datasets, dataset_kinds, same_as
+from .writeplan import LoadAborted, Planner
 
-Progress = Callable[[int, int], None]  # (done, total) in rows written
-
-
-@dataclass
-class LoadReport:
-    dataset: str
-    kind: str
-    file: str
-    rows: int
-    written: dict[str, int] = field(default_factory=dict)   # what the dataset holds after the load
-    changed: dict[str, int] = field(default_factory=dict)   # elements created or changed
-    deleted: dict[str, int] = field(default_factory=dict)   # elements no dataset holds any more
-    dry_run: bool = False
-    unchanged: bool = False
-    seconds: float = 0.0
-    notes: list[Note] = field(default_factory=list)         # warnings: worth knowing, not errors
-    skipped: int = 0                                         # rows left out (--on-error skip)
-    errors_file: str | None = None
-    undone: bool = False
-
-    @property
-    def warnings(self) -> list[str]:
-        return [str(n) for n in self.notes]
-
-    def summary(self) -> str:
-        if self.unchanged:
-            return f"{self.dataset}: unchanged since last load ({self.file}), nothing written"
-        if self.undone:
-            head = f"{self.dataset}: back to {self.file or 'before its first load'}"
-        else:
-            verb = "would write" if self.dry_run else "wrote"
-            parts = ", ".join(f"{v} {k}" for k, v in self.written.items()) or "nothing"
-            head = f"{self.dataset}: {self.rows} rows read from {self.file}; {verb} {parts}"
-        changed = sum(self.changed.values())
-        if not changed and not self.deleted:
-            tail = "; nothing changes in the graph" if self.dry_run else "; nothing changed in the graph"
-        else:
-            tail = f"; {changed} new or changed" if changed else ""
-            if self.deleted:
-                gone = "would remove" if self.dry_run else "removed"
-                tail += f"; {gone} " + ", ".join(f"{v} {k}" for k, v in self.deleted.items()) + " no longer in any file"
-        if self.skipped:
-            tail += f"; {self.skipped} row(s) skipped" + (f" (see {self.errors_file})" if self.errors_file else "")
-        if self.notes:
-            tail += f"; {len(self.notes)} warning(s)"
-        if not self.dry_run:
-            tail += f" ({self.seconds:.1f} s)"
-        return head + tail
-
-
-@dataclass
-class TransformContext:
-    """What a transform may consult besides its records: options and read-only lookups."""
-
-    options: dict
-    model: Model
-    problems: Problems
-    table: Table
-    lookup: Callable[[str, dict], list[dict]]  # read-only Cypher (text from code, values as parameters)
-    notes: list[Note] = field(default_factory=list)  # warnings for the load report
-
-    def note(self, code: str, message: str, location: Location | None = None) -> None:
-        self.notes.append(Note(code, message, location or Location()))
-
-    def existing(self, label: str, keys: set[str]) -> set[str]:
-        """Which of ``keys`` already exist as nodes of key label ``label`` in the graph."""
-        if not keys:
-            return set()
-        rows = self.lookup(QueryBuilder(self.model).existing_keys(label), {"keys": sorted(keys)})
-        return {key for r in rows for key, _ in r["found"]}
+__all__ = ["LoadAborted", "LoadReport", "Loader", "Progress", "TransformContext", "dataset_name"]
 
 
 class _Rows(list):
@@ -128,30 +59,12 @@ def _without_gc():
             gc.enable()
 
 
-# Suffixes officers add to a new version of the same file: « acteurs_v6 », « acteurs (2) »,
-# « acteurs-final », « acteurs 2024-03-01 », « acteurs_corrigé ».
-_VERSION_SUFFIX = re.compile(
-    r"(?i)(?:[\s_.-]*(?:\(\d+\)|v\d+|version[\s_-]*\d+|finale?|def|d[ée]finitif|corrig[ée]e?|maj|mise[\s_-]a[\s_-]jour"
-    r"|copie|copy|\d{4}-\d{2}-\d{2}|\d{4}_\d{2}_\d{2}|\d{8}|\d{2}[-_.]\d{2}[-_.]\d{4}))+$")
-
-
-def dataset_name(stem: str) -> str:
-    """The dataset a file is a version of: its name without version suffixes.
-
-    >>> dataset_name("acteurs_v6"), dataset_name("Acteurs EIT (2)"), dataset_name("diag-2024-03-01-final")
-    ('acteurs', 'Acteurs EIT', 'diag')
-    >>> dataset_name("v2"), dataset_name("plan-2020-2026")
-    ('v2', 'plan-2020-2026')
-    """
-    return _VERSION_SUFFIX.sub("", stem).strip(" _.-") or stem
-
-
 def _skippable(exc: ValidationError, table: Table) -> bool:
     """Lenient mode skips rows; a problem that is not about one row of this file stops the load."""
     return all(p.location.row is not None and p.location.row != table.header_row for p in exc.problems)
 
 
-class Loader:
+class Loader(DatasetHistory):
     """Loads files of any declared source kind into a store."""
 
     def __init__(self, store, model: Model | None = None, batch_size: int = 5000, files: FileStore | None = None):
@@ -176,24 +89,16 @@ class Loader:
         path = Path(path)
         named = dataset_id is None
         dataset_id = dataset_id or f"{kind}:{dataset_name(path.stem)}"
-        if not path.exists():
-            raise EitgraphError(f"{path}: file not found")
-        sha = file_sha256(path)
-        side = sidecar_path(path)
-        if side:  # metadata kept beside the file is part of the dataset
-            sha += ":" + file_sha256(side)
-        opts_json = json.dumps(opts, sort_keys=True, ensure_ascii=False, default=str)
-
+        version, side = self._version(path, opts, sheet, encoding, delimiter)
         previous = self._previous(dataset_id)
         if previous and previous.get("kind") and previous["kind"] != kind and not previous.get("dropped"):
             raise EitgraphError(f"dataset {dataset_id!r} is a {previous['kind']!r} dataset; a {kind!r} file cannot "
                                 "replace it. Give this file another --dataset id.")
         if (not dry_run and not force and not strict and previous and not previous.get("dropped")
-                and (previous.get("sha256"), previous.get("kind"), previous.get("options")) == (sha, kind, opts_json)):
+                and (previous.get("sha256"), previous.get("kind"), previous.get("options"))
+                == (version["sha256"], kind, version["options"])):
             return LoadReport(dataset_id, kind, path.name, 0, unchanged=True)
-
-        version = {"sha256": sha, "file": path.name, "path": str(path.resolve()), "options": opts_json,
-                   "sheet": sheet, "encoding": encoding, "delimiter": delimiter}
+        sha = version["sha256"]
         with _without_gc():
             table = self.read(spec, path, sheet, encoding, delimiter)
             rejected: dict[int, list[str]] = {}  # row -> messages (on_error="skip")
@@ -225,6 +130,19 @@ class Loader:
         report.seconds = time.monotonic() - started
         return report
 
+    @staticmethod
+    def _version(path: Path, opts: dict, sheet, encoding, delimiter) -> tuple[dict, Path | None]:
+        """What identifies this version of the file (checksum, with its sidecar's) and how it was read."""
+        if not path.exists():
+            raise EitgraphError(f"{path}: file not found")
+        sha = file_sha256(path)
+        side = sidecar_path(path)
+        if side:  # metadata kept beside the file is part of the dataset
+            sha += ":" + file_sha256(side)
+        opts_json = json.dumps(opts, sort_keys=True, ensure_ascii=False, default=str)
+        return {"sha256": sha, "file": path.name, "path": str(path.resolve()), "options": opts_json,
+                "sheet": sheet, "encoding": encoding, "delimiter": delimiter}, side
+
     def apply(self, report: LoadReport, dataset_id: str, kind: str, batch: GraphBatch | None, version: dict | None,
               previous: dict | None, progress: Progress | None = None, max_delete_ratio: float = 0.5,
               force: bool = False, dry_run: bool = False, event: dict | None = None) -> None:
@@ -244,6 +162,7 @@ class Loader:
             pass
 
         def work(tx):
+            self._loading = {dataset_id: kind}  # its Dataset node is written last: cascades need its kind
             plan, cascade = self._plan(tx, dataset_id, kind, batch or GraphBatch(), touched, max_delete_ratio, force)
             report.written = dict(sorted(plan.written.items()))
             report.changed = dict(sorted(plan.changed.items()))
@@ -308,8 +227,7 @@ class Loader:
     def _plan(self, tx, dataset_id: str, kind: str, batch: GraphBatch, touched: set[str],
               max_delete_ratio: float, force: bool) -> Plan:
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        kinds = dataset_kinds(tx)
-        kinds[dataset_id] = kind
+        kinds = {**dataset_kinds(tx), **getattr(self, "_loading", {}), dataset_id: kind}
         planner = Planner(tx, self.model, self.qb, dataset_id, Precedence(kinds, kind_ranks()), now, touched,
                           self.batch_size, same_as(tx))
         planner.plan_nodes(batch)
@@ -442,113 +360,3 @@ class Loader:
         tx.run("MERGE (d:Dataset {id: $id}) SET d += $meta, d.loaded_at = $loaded_at",
                id=dataset_id, meta=meta, loaded_at=now).consume()
 
-    # -- merge decisions -----------------------------------------------------
-    def decide(self, group: list | None, groups: list | None = None,
-               state: int | None = None) -> tuple[LoadReport, str | None]:
-        """Add a merge decision (``group``: the (dataset, key) mentions that are one organisation), or put
-        back a list of decisions (``groups``, for undo); organisations are clustered again with them.
-        Returns the report and the id of the organisation the group now is."""
-        previous = self._previous(DECISIONS)
-        current = json.loads((previous or {}).get("groups") or "[]")
-        new_groups = groups if groups is not None else [*current, [list(m) for m in group]]
-        report = LoadReport(DECISIONS, "same-as", "eitgraph merge", 0)
-        kept: list[str] = []
-
-        def work(tx):
-            tx.run("MERGE (d:Dataset {id: $id}) SET d.groups = $g, d.kind = 'same-as'", id=DECISIONS,
-                   g=json.dumps(new_groups)).consume()
-            plan, cascade = self._plan(tx, DECISIONS, "same-as", GraphBatch(), {"Organisation"}, 1.0, True)
-            report.changed = dict(sorted(plan.changed.items()))
-            report.deleted = dict(sorted((k, v) for k, v in plan.deleted.items() if v))
-            if group:
-                org = self.last_planner.org_plan
-                k = next(i for i, ms in enumerate(org.outcome.clusters) if tuple(group[0]) in {m.ident for m in ms})
-                kept.append(org.ids_of[k])
-            self._apply(tx, plan, None)
-            self._cascade(tx, DECISIONS, cascade, report)
-            self._record(tx, DECISIONS, "same-as", None, previous, report, False,
-                         {"action": "merge" if groups is None else "undo", "groups": new_groups,
-                          **({"state": state} if state is not None else {})})
-
-        self.store.transaction(work, what="merging organisations")
-        return report, kept[0] if kept else None
-
-    # -- datasets as objects -------------------------------------------------
-    def datasets(self, include_dropped: bool = False) -> list[dict]:
-        rows = self.store.records("MATCH (d:Dataset) RETURN properties(d) AS p")
-        out = []
-        for r in rows:
-            p = r["p"]
-            if p.get("dropped") and not include_dropped:
-                continue
-            out.append({"dataset": p.get("id"), "kind": p.get("kind"), "file": p.get("file"), "rows": p.get("rows"),
-                        "loaded_at": p.get("loaded_at"), "sha256": (p.get("sha256") or "")[:12],
-                        "holds": json.loads(p.get("counts") or "{}"),
-                        "warnings": len(json.loads(p.get("warnings") or "[]")),
-                        "versions": sum(1 for e in json.loads(p.get("history") or "[]") if e.get("action") == "load"),
-                        "dropped": bool(p.get("dropped"))})
-        return sorted(out, key=lambda d: (str(d["loaded_at"]), d["dataset"]))
-
-    def history(self, dataset_id: str) -> list[dict]:
-        previous = self._previous(dataset_id)
-        if previous is None:
-            raise EitgraphError(f"no dataset {dataset_id!r}; 'eitgraph datasets' lists them")
-        return json.loads(previous.get("history") or "[]")
-
-    def drop(self, dataset_id: str, dry_run: bool = False, force: bool = False,
-             max_delete_ratio: float = 0.5) -> LoadReport:
-        """Remove what only this dataset holds; what other datasets also hold stays, with their values."""
-        started = time.monotonic()
-        previous = self._previous(dataset_id)
-        if previous is None or previous.get("dropped"):
-            raise EitgraphError(f"no dataset {dataset_id!r} is loaded; 'eitgraph datasets' lists them")
-        report = LoadReport(dataset_id, previous.get("kind"), previous.get("file") or "", 0, dry_run=dry_run)
-        self.apply(report, dataset_id, previous.get("kind"), None, None, previous, None, max_delete_ratio, force,
-                   dry_run=dry_run)
-        report.seconds = time.monotonic() - started
-        return report
-
-    def undo(self, dry_run: bool = False) -> LoadReport:
-        """Put back the previous version of the dataset changed last (its file is restored from the copy
-        kept in the data folder); a dataset loaded once is dropped."""
-        rows = self.store.records("MATCH (d:Dataset) RETURN d.id AS id, d.changed_at AS at, d.history AS h "
-                                  "ORDER BY at DESC")
-        rows = [r for r in rows if r["h"]]
-        if not rows:
-            raise EitgraphError("nothing to undo: no dataset has been loaded or dropped in this store")
-        dataset_id = rows[0]["id"]
-        history = json.loads(rows[0]["h"])
-        current = history[-1].get("state", len(history) - 1)
-        if current < 0:
-            raise EitgraphError(f"nothing to undo: {dataset_id} is already back to before its first load")
-        earlier = [i for i in range(current) if history[i].get("action") in ("load", "drop")]
-        previous = self._previous(dataset_id)
-        kind = previous.get("kind")
-        if kind == "same-as":  # a merge decision: the decisions as they were before it
-            before = history[current - 1].get("groups", []) if current >= 1 else []
-            report, _ = self.decide(None, groups=before, state=current - 1)
-            report.undone = True
-            return report
-        if not earlier or history[earlier[-1]]["action"] == "drop":
-            target, event = -1 if not earlier else earlier[-1], None
-            report = LoadReport(dataset_id, kind, previous.get("file") or "", 0, dry_run=dry_run)
-            if not previous.get("dropped"):
-                self.apply(report, dataset_id, kind, None, None, previous, force=True, dry_run=dry_run,
-                           event={"action": "undo", "state": target})
-        else:
-            target, event = earlier[-1], history[earlier[-1]]
-            if not event.get("copy") or self.files is None:
-                raise EitgraphError(f"cannot undo {dataset_id}: no copy of {event.get('file')} was kept")
-            with tempfile.TemporaryDirectory(prefix="eitgraph-undo-") as tmp:
-                path = self.files.restore(event["copy"], Path(tmp))
-                spec = LoaderSpec.load(kind)
-                opts = json.loads(event.get("options") or "{}")
-                batch, nrows, notes = self.prepare(spec, path, opts, event.get("sheet"), event.get("encoding"),
-                                                   event.get("delimiter"))
-                report = LoadReport(dataset_id, kind, event.get("file"), nrows, dry_run=dry_run, notes=notes)
-                version = {**{k: event.get(k) for k in ("sha256", "file", "path", "options", "sheet", "encoding",
-                                                          "delimiter", "rows", "copy")}}
-                self.apply(report, dataset_id, kind, batch, version, previous, force=True, dry_run=dry_run,
-                           event={"action": "undo", "state": target})
-        report.undone = True
-        return report

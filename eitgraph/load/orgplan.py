@@ -102,28 +102,38 @@ class OrganisationPlan:
         new = [Mention(d, pkey, {k: v for k, v in row.props.items() if k not in PRIVATE}, tuple(row.sublabels),
                        _where(row.location), old_host.get(pkey)) for pkey, row in rows.items()]
         self._conflicts(new, others)
-        outcome = resolve(others + new, self.same_as)
-        self.outcome = outcome
-        inherited = self._continuity(stored, others, new)
-
-        # Each cluster's node: one that holds its mentions (its id's first), else a new one.
+        self.outcome = resolve(others + new, self.same_as)
         states = []
-        for k, ms in enumerate(outcome.clusters):
+        for k, ms in enumerate(self.outcome.clusters):
             contribs = contributions(ms)
             merged = merge(contribs, p.prec.order(contribs))
             derive_org(merged, contribs)
             states.append((k, ms, contribs, merged))
+        self.ids_of = {k: merged.props["id"] for k, _ms, _c, merged in states}
+        node_of, claimed = self._assign(states, self._continuity(stored, others, new), by_eid)
+        deleted = [el.eid for el in everyone if el.eid not in claimed]
+        self.changed_nodes = self._changed(stored, states, node_of, by_eid, deleted)
+        self._write_all(states, node_of, by_eid)
+        for eid in deleted:
+            if by_eid[eid].sources:  # a node written outside eitgraph's loaders is left alone
+                p.plan.node_deletes[ORG].append(eid)
+                p.plan.deleted[ORG] += 1
+        self._notes(rows, states, node_of, by_eid)
+        self._references(states, node_of)
+
+    def _assign(self, states, inherited: dict, by_eid: dict) -> tuple[dict[int, Any], dict[str, int]]:
+        """Each cluster's node: one that holds its mentions, else a new one. Nodes written outside
+        eitgraph first (never rewritten), then the one with the cluster's id, then the one holding most
+        of its mentions; clusters take their pick in the order of their ids."""
         claimed: dict[str, int] = {}
         node_of: dict[int, Any] = {}
         for k, ms, _contribs, merged in sorted(states, key=lambda s: (s[3].props["id"], s[0])):
-            hosts = defaultdict(int)
+            hosts: dict[str, int] = defaultdict(int)
             for m in ms:
                 if m.host:
                     hosts[m.host] += 1
                 for host in inherited.get(m.ident, ()):
                     hosts[host] += 1
-            # Nodes written outside eitgraph first (never rewritten), then the one with the cluster's id,
-            # then the one holding most of its mentions.
             key = merged.props["id"]
             ranked = sorted(hosts, key=lambda e: (by_eid[e].sources != [], by_eid[e].props.get("id") != key,
                                                   -hosts[e], by_eid[e].props.get("id") or ""))
@@ -133,26 +143,30 @@ class OrganisationPlan:
             else:
                 claimed[pick] = k
                 node_of[k] = pick
+        return node_of, claimed
 
-        # Which nodes change in a way that concerns other datasets' relationships (the cascade).
-        before = defaultdict(set)
+    def _changed(self, stored, states, node_of, by_eid, deleted) -> list[str]:
+        """Nodes deleted, or whose mentions of other files change: the relationships other datasets
+        attached to them may now belong elsewhere (the cascade)."""
+        d = self.p.d
+        before: dict = defaultdict(set)
         for m in stored:
             if m.dataset != d:
                 before[m.host].add(m.ident)
-        after = defaultdict(set)
+        after: dict = defaultdict(set)
         for k, ms, _c, _m in states:
             for m in ms:
                 if m.dataset != d:
                     after[node_of[k]].add(m.ident)
-        deleted = [el.eid for el in everyone if el.eid not in claimed]
-        self.changed_nodes = sorted({e for e in by_eid if before.get(e, set()) != after.get(e, set())} | set(deleted))
+        return sorted({e for e in by_eid if before.get(e, set()) != after.get(e, set())} | set(deleted))
 
+    def _write_all(self, states, node_of, by_eid) -> None:
+        p, d = self.p, self.p.d
         ids: dict[str, int] = {}
-        self.ids_of = {k: merged.props["id"] for k, _ms, _c, merged in states}
         for k, ms, contribs, merged in states:
             key = merged.props["id"]
             if key in ids:
-                both = ms + outcome.clusters[ids[key]]
+                both = ms + self.outcome.clusters[ids[key]]
                 names = sorted({str(m.props.get("name")) for m in both if m.props.get("name")})
                 p.problems.add(f"two different organisations would get the id {key!r} ({', '.join(names)}); give one "
                                "of them its SIRET or its commune")
@@ -165,14 +179,6 @@ class OrganisationPlan:
             for m in ms:
                 if m.dataset == d:
                     p.refs[ORG][m.pkey] = target
-        for eid in deleted:
-            el = by_eid[eid]
-            if not el.sources:
-                continue  # not eitgraph's: left alone
-            p.plan.node_deletes[ORG].append(eid)
-            p.plan.deleted[ORG] += 1
-        self._notes(rows, states, node_of, by_eid)
-        self._references(states, node_of)
 
     def _continuity(self, stored: list[Mention], others: list[Mention], new: list[Mention]) -> dict:
         """Nodes the dataset's earlier mentions held, for the new mentions they are the same as (a list

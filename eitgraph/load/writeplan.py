@@ -15,10 +15,8 @@ gives an answer.
 
 from __future__ import annotations
 
-import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import EitgraphError, Location, Problems
@@ -26,8 +24,8 @@ from ..model.graph import Model
 from ..store import plain
 from .contributions import Contribution, contributions_of, decode, encode, merge, stored_props
 from .graphbatch import GraphBatch
-from .notes import Note
 from .orgplan import OrganisationPlan
+from .planstate import Element, Plan, Precedence, same_values
 from .querybuilder import QueryBuilder
 
 ORG = "Organisation"
@@ -37,68 +35,6 @@ ORG_DERIVED = ("id", "handles", "aliases")
 
 class LoadAborted(EitgraphError):
     """The load was stopped before commit (e.g. the deletion cap); nothing changed."""
-
-
-class Precedence:
-    """The order in which datasets' values win: kind first, then dataset id (never load order)."""
-
-    def __init__(self, kinds: dict[str, str], ranks: dict[str, int]):
-        self.kinds = kinds
-        self.ranks = ranks
-
-    def key(self, dataset: str) -> tuple:
-        return (self.ranks.get(self.kinds.get(dataset, ""), 90), dataset)
-
-    def order(self, datasets: Iterable[str]) -> list[str]:
-        return sorted(set(datasets), key=self.key)
-
-
-@dataclass
-class Element:
-    """A node or relationship already in the graph."""
-
-    eid: str
-    props: dict[str, Any]
-    labels: tuple[str, ...] = ()  # sub-labels (nodes)
-    a: str | None = None  # relationship ends (elementIds)
-    b: str | None = None
-
-    @property
-    def sources(self) -> list[str]:
-        return list(self.props.get("sources") or [])
-
-
-@dataclass
-class Plan:
-    """The writes of one load, grouped the way the query builder writes them."""
-
-    node_creates: dict[tuple, list[dict]] = field(default_factory=lambda: defaultdict(list))
-    node_updates: list[dict] = field(default_factory=list)
-    relabels: list[dict] = field(default_factory=list)
-    node_deletes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    rel_creates: dict[tuple, list[dict]] = field(default_factory=lambda: defaultdict(list))
-    rel_updates: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
-    rel_deletes: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
-    written: Counter = field(default_factory=Counter)   # what the dataset holds now, per label/type
-    changed: Counter = field(default_factory=Counter)   # elements created or changed
-    deleted: Counter = field(default_factory=Counter)
-    owned_before: int = 0
-    notes: list[Note] = field(default_factory=list)
-
-    def size(self) -> int:
-        return (sum(len(v) for v in self.node_creates.values()) + len(self.node_updates) + len(self.relabels)
-                + sum(len(v) for v in self.node_deletes.values()) + sum(len(v) for v in self.rel_creates.values())
-                + sum(len(v) for v in self.rel_updates.values()) + sum(len(v) for v in self.rel_deletes.values()))
-
-
-def _same(a: dict, b: dict) -> bool:
-    """Equal stored values, ignoring the load time."""
-    skip = ("loaded_at",)
-    return {k: v for k, v in a.items() if k not in skip} == {k: v for k, v in b.items() if k not in skip}
-
-
-def _clean(props: dict) -> dict:
-    return {k: v for k, v in props.items() if v is not None and v != []}
 
 
 class Planner:
@@ -200,7 +136,7 @@ class Planner:
         old_key = target.props.get(key_prop)
         if label == ORG and old_key != key:
             self.rekeyed[old_key] = key
-        if not _same(props, target.props):
+        if not same_values(props, target.props):
             self.plan.node_updates.append({"id": target.eid, "props": props})
             self.plan.changed[label] += 1
         if tuple(merged.labels) != tuple(target.labels):
@@ -339,7 +275,7 @@ class Planner:
         if target is None:
             self.plan.rel_creates[(rtype, fl, tl)].append({"a": a, "b": b, "props": props})
             self.plan.changed[rtype] += 1
-        elif not _same(props, target.props):
+        elif not same_values(props, target.props):
             self.plan.rel_updates[rtype].append({"a": target.a, "x": target.eid, "props": props})
             self.plan.changed[rtype] += 1
 
@@ -396,31 +332,4 @@ def _where(loc: Location) -> str:
 def _plain(props):
     return plain(props)
 
-
-def cascade_datasets(tx, dataset: str, nodes: list[str], chunk: int = 5000) -> list[str]:
-    """Datasets other than ``dataset`` with relationships on these nodes."""
-    found: set[str] = set()
-    for i in range(0, len(nodes), chunk):
-        for r in tx.run("UNWIND $ids AS i MATCH (n) WHERE elementId(n) = i MATCH (n)-[x]-() "
-                        "RETURN collect(DISTINCT x.sources) AS rows", ids=nodes[i:i + chunk]):
-            for sources in r["rows"]:
-                found.update(sources or ())
-    found.discard(dataset)
-    return sorted(found)
-
-
-DECISIONS = "decisions:same-as"
-
-
-def same_as(tx) -> list:
-    """The merge decisions (``eitgraph merge``): groups of (dataset, key) mentions that are one."""
-    row = tx.run("MATCH (d:Dataset {id: $id}) RETURN d.groups AS g", id=DECISIONS).single()
-    return [[tuple(m) for m in group] for group in json.loads(row["g"])] if row and row["g"] else []
-
-
-def dataset_kinds(tx) -> dict[str, str]:
-    rows = []
-    for r in tx.run("MATCH (d:Dataset) RETURN collect([d.id, d.kind]) AS rows"):
-        rows.extend(r["rows"])
-    return {d: k for d, k in rows}
 

@@ -12,25 +12,18 @@ Stages, one module each: a view of :mod:`eitgraph.analytics.views` (what to draw
 
 from __future__ import annotations
 
-import contextlib
-from datetime import date
 from pathlib import Path
 
 from ..analytics.views import VIEWS, extract, register_view
 from ..errors import QueryError
 from ..graphread import GraphSource, reader
+from ..present.anonymity import alias_table
+from ..present.text import LANGS, check_languages, dataset_line
 from .aggregate import LEVELS, aggregate
-from .anonymize import alias_table
 from .anonymize import anonymize as anonymize_graph
-from .render import build_page, long_date
-from .style import LANGS, number, style_text_check
+from .render import build_page
 
 __all__ = ["VIEWS", "build_map", "map_graph", "register_view", "write_map"]
-
-SOURCE_KINDS_FR = {"territory": "territoire", "materials": "matières", "groupings": "groupements",
-                   "stakeholders": "acteurs", "diagnostics": "diagnostics de flux", "synergies": "synergies",
-                   "sirene": "SIRENE", "plans": "plans"}
-
 
 def _check(view: str, lang: str, color_by: str, aggregate_by: str | None, max_nodes: int) -> None:
     if lang not in LANGS:
@@ -41,24 +34,12 @@ def _check(view: str, lang: str, color_by: str, aggregate_by: str | None, max_no
         raise QueryError(f"aggregate_by must be one of {', '.join(LEVELS)}, not {aggregate_by!r}")
     if max_nodes < 1:
         raise QueryError("max_nodes must be at least 1")
-    style_text_check(lang)
+    check_languages(lang)
 
 
 def sources(graph: GraphSource, lang: str = "fr") -> list[str]:
     """One line per Dataset node: file, kind, rows and load date."""
-    out = []
-    for d in reader(graph).datasets():
-        loaded = str(d["loaded_at"] or "")[:10]
-        kind = d["kind"] or ""
-        parts = [SOURCE_KINDS_FR.get(kind, kind) if lang == "fr" else kind]
-        if d["rows"] is not None:
-            parts.append(("{n} lignes" if lang == "fr" else "{n} rows").format(n=number(d["rows"], lang)))
-        if loaded:
-            with contextlib.suppress(ValueError):
-                loaded = long_date(date.fromisoformat(loaded), lang)
-            parts.append(("chargé le " if lang == "fr" else "loaded on ") + loaded)
-        out.append(f"{d['file'] or d['id']} ({', '.join(p for p in parts if p)})")
-    return out
+    return [dataset_line(d, lang) for d in reader(graph).datasets()]
 
 
 def map_graph(graph: GraphSource, view: str = "ecosystem", territory: str | None = None,

@@ -68,8 +68,19 @@ def _edges_by_node(g: MapGraph) -> dict[str, list[MapEdge]]:
 
 
 def _apply(g: MapGraph, level: str, max_nodes: int, forced: bool) -> MapGraph:
-    edges_by_node = _edges_by_node(g)
     before = sum(1 for n in g.nodes.values() if n.role == "organisation")
+    new_nodes, mapping = _group_nodes(g, level)
+    g.edges = _merge_edges(g.edges, mapping)
+    g.nodes = new_nodes
+    g.aggregated = level
+    g.notes.append(("aggregated_on_request" if forced else "aggregated",
+                    {"level": level, "n": before, "budget": max_nodes}))
+    return g
+
+
+def _group_nodes(g: MapGraph, level: str) -> tuple[dict[str, MapNode], dict[str, str]]:
+    """The organisations grouped at ``level`` (other nodes kept), and node id → group id."""
+    edges_by_node = _edges_by_node(g)
     new_nodes: dict[str, MapNode] = {}
     mapping: dict[str, str] = {}
     coords: dict[str, list[tuple[float, float]]] = defaultdict(list)
@@ -107,12 +118,16 @@ def _apply(g: MapGraph, level: str, max_nodes: int, forced: bool) -> MapGraph:
         agg.attrs["members"] = agg.members
         agg.attrs["kinds"] = dict(agg.attrs["kinds"])
         agg.attrs["tonnes"] = agg.volume
+    return new_nodes, mapping
+
+
+def _merge_edges(edges: list[MapEdge], mapping: dict[str, str]) -> list[MapEdge]:
     # One edge per pair of groups (and role): its colour is the category moving the most, its width the
     # total quantity when all exchanges share a unit; the category menu still sees every category.
     merged: dict[tuple, MapEdge] = {}
     weights: dict[tuple, Counter] = defaultdict(Counter)
     units: dict[tuple, set] = defaultdict(set)
-    for e in g.edges:
+    for e in edges:
         key = (mapping[e.source], mapping[e.target], e.role)
         weights[key][e.category] += (e.quantity or 0) + 1e-3
         units[key].add(e.unit)
@@ -135,9 +150,4 @@ def _apply(g: MapGraph, level: str, max_nodes: int, forced: bool) -> MapGraph:
             m.filters["status"] = m.status
         if len(units[key]) > 1:
             m.quantity, m.unit = None, None
-    g.nodes = new_nodes
-    g.edges = list(merged.values())
-    g.aggregated = level
-    g.notes.append(("aggregated_on_request" if forced else "aggregated",
-                    {"level": level, "n": before, "budget": max_nodes}))
-    return g
+    return list(merged.values())

@@ -23,16 +23,16 @@ import jinja2
 from pyvis.network import Network
 
 from ..analytics.viewgraph import MapEdge, MapGraph, MapNode
+from ..present.palette import category_colour, kind_colour, sector_colours, synergy_status_colour
+from ..present.text import band as band_text
+from ..present.text import category_label, kind_label, long_date, number, quantity, status_label, term, text
 from ..version import __version__
 from . import style
 from .assets import page_asset, vis_assets
 from .layout import force_positions, is_large, physics_options, positions
-from .style import text
 
 TITLES = {"ecosystem": "title.ecosystem", "material": "title.material", "loops": "title.loops",
           "synergies": "title.synergies", "plans": "title.plans"}
-MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-             "novembre", "décembre"]
 JS_TEXTS = ("colon", "counts", "search_found", "search_none")
 
 
@@ -54,20 +54,6 @@ def wrap(label: str, width: int = 24, lines: int = 2) -> str:
     return "\n".join(parts)
 
 
-def long_date(day: date, lang: str) -> str:
-    if lang == "fr":
-        return f"{day.day}{'er' if day.day == 1 else ''} {MONTHS_FR[day.month - 1]} {day.year}"
-    return day.strftime("%d %B %Y").lstrip("0")
-
-
-def _band(band: tuple[float, float] | None, unit: str | None, lang: str) -> str:
-    low, high = band
-    unit = style.unit_label(unit, lang)
-    if low == 0:
-        return f"< {style.number(high, lang)} {unit}"
-    return f"{style.number(low, lang)} – {style.number(high, lang)} {unit}"
-
-
 def _band_value(band: tuple[float, float] | None) -> float:
     return 0.5 if band[0] == 0 else math.sqrt(band[0] * band[1])
 
@@ -82,9 +68,9 @@ def node_facts(n: MapNode, lang: str, loop_names: dict[int, str]) -> list[list[s
     a = n.attrs
     if n.role == "synergy":
         add("theme", a.get("theme"))
-        add("type", style.synergy_type_label(a.get("type"), lang))
-        add("status", style.synergy_status_label(a.get("status"), lang))
-        add("category", style.category_label(a.get("category"), lang) if a.get("category") else None)
+        add("type", term("synergy_type", a.get("type"), lang))
+        add("status", term("synergy_status", a.get("status"), lang))
+        add("category", category_label(a.get("category"), lang) if a.get("category") else None)
         add("parties", a.get("parties"))
         desc = a.get("description")
         add("description", desc if not desc or len(desc) < 320 else desc[:317] + "…")
@@ -93,18 +79,18 @@ def node_facts(n: MapNode, lang: str, loop_names: dict[int, str]) -> list[list[s
         add("plan_type", a.get("type"))
         return f
     if n.role == "action":
-        add("kind", style.kind_label(n.kind, lang))
+        add("kind", kind_label(n.kind, lang))
         add("status", a.get("status"))
-        add("budget", style.quantity(a["budget"], "€ HT", lang) if a.get("budget") else None)
+        add("budget", quantity(a["budget"], "€ HT", lang) if a.get("budget") else None)
         add("plans", a.get("plans"))
-        add("category", ", ".join(style.category_label(c, lang) for c in sorted(n.categories)) or None)
+        add("category", ", ".join(category_label(c, lang) for c in sorted(n.categories)) or None)
         return f
     if n.role == "aggregate":
         add("members", n.members)
         kinds = a.get("kinds") or {}
-        add("kind", ", ".join(f"{style.kind_label(k, lang)} ({v})" for k, v in sorted(kinds.items())))
+        add("kind", ", ".join(f"{kind_label(k, lang)} ({v})" for k, v in sorted(kinds.items())))
     else:
-        add("kind", style.kind_label(n.kind, lang))
+        add("kind", kind_label(n.kind, lang))
         add("sector", n.sector)
         add("naf", a.get("naf"))
         add("siret", a.get("siret"))
@@ -113,9 +99,9 @@ def node_facts(n: MapNode, lang: str, loop_names: dict[int, str]) -> list[list[s
     add("out", a.get("out"))
     add("in", a.get("in"))
     if n.band:
-        add("tonnes", _band(n.band, "t/an", lang))
+        add("tonnes", band_text(n.band, "t/an", lang))
     elif a.get("tonnes"):
-        add("tonnes", style.quantity(a["tonnes"], "t/an", lang))
+        add("tonnes", quantity(a["tonnes"], "t/an", lang))
     if a.get("loops"):
         add("loops", ", ".join(str(x) for x in a["loops"]))
     return f
@@ -124,20 +110,20 @@ def node_facts(n: MapNode, lang: str, loop_names: dict[int, str]) -> list[list[s
 def edge_facts(e: MapEdge, names: dict[str, str], lang: str) -> list[list[str]]:
     f = [[text(lang, "fact.from"), names.get(e.source, "?")], [text(lang, "fact.to"), names.get(e.target, "?")]]
     if e.role:
-        f.append([text(lang, "fact.role"), style.role_label(e.role, lang)])
+        f.append([text(lang, "fact.role"), term("role", e.role, lang)])
     elif e.label and e.count == 1:
         f.append([text(lang, "fact.material"), e.label])
     cats = e.filters.get("category")
     if isinstance(cats, list) and len(cats) > 1:
-        f.append([text(lang, "fact.category"), ", ".join(style.category_label(c, lang) for c in cats)])
+        f.append([text(lang, "fact.category"), ", ".join(category_label(c, lang) for c in cats)])
     elif e.category:
-        f.append([text(lang, "fact.category"), style.category_label(e.category, lang)])
+        f.append([text(lang, "fact.category"), category_label(e.category, lang)])
     if e.band:
-        f.append([text(lang, "fact.quantity"), _band(e.band, e.unit, lang)])
+        f.append([text(lang, "fact.quantity"), band_text(e.band, e.unit, lang)])
     elif e.quantity is not None:
-        f.append([text(lang, "fact.quantity"), style.quantity(e.quantity, e.unit, lang)])
+        f.append([text(lang, "fact.quantity"), quantity(e.quantity, e.unit, lang)])
     if e.status:
-        f.append([text(lang, "fact.status"), style.status_label(e.status, lang)])
+        f.append([text(lang, "fact.status"), status_label(e.status, lang)])
     if e.count > 1:
         f.append([text(lang, "fact.exchanges"), str(e.count)])
     return f
@@ -147,18 +133,18 @@ def _colours(g: MapGraph, color_by: str) -> tuple[dict[str, str], list[tuple[str
     """Colour per node id, and the legend entries (key, colour, count)."""
     colours: dict[str, str] = {}
     counts: Counter = Counter()
-    sectors = style.sector_colours(n.sector or "—" for n in g.nodes.values() if n.role == "organisation")
+    sectors = sector_colours(n.sector or "—" for n in g.nodes.values() if n.role == "organisation")
     for n in g.nodes.values():
         if n.role == "synergy":
             key = f"status:{n.attrs.get('status')}"
-            colour = style.SYNERGY_STATUS.get(n.attrs.get("status"), ("", "", "#999999"))[2]
+            colour = synergy_status_colour(n.attrs.get("status"))
         elif n.role == "aggregate" and n.kind == "category":
             code = next(iter(n.categories), "")
-            key, colour = f"category:{code}", style.category_colour(code)
+            key, colour = f"category:{code}", category_colour(code)
         elif n.role == "organisation" and color_by == "sector":
             key, colour = f"sector:{n.sector or '—'}", sectors[n.sector or "—"]
         else:
-            key, colour = f"kind:{n.kind}", style.kind_colour(n.kind)
+            key, colour = f"kind:{n.kind}", kind_colour(n.kind)
         colours[n.id] = colour
         counts[(key, colour)] += 1
     return colours, [(k, c, n) for (k, c), n in sorted(counts.items(), key=lambda x: (-x[1], x[0][0]))]
@@ -167,12 +153,12 @@ def _colours(g: MapGraph, color_by: str) -> tuple[dict[str, str], list[tuple[str
 def _legend_label(key: str, lang: str) -> str:
     what, _, value = key.partition(":")
     if what == "status":
-        return style.synergy_status_label(value, lang)
+        return term("synergy_status", value, lang)
     if what == "category":
-        return style.category_label(value, lang)
+        return category_label(value, lang)
     if what == "sector":
         return value
-    return style.kind_label(value, lang)
+    return kind_label(value, lang)
 
 
 def _menu_options(values, labeller) -> list[tuple[str, str]]:
@@ -186,12 +172,12 @@ def menus(g: MapGraph, lang: str, loop_names: dict[int, str]) -> list[dict]:
             values = value if isinstance(value, list) else [value]
             found.setdefault(key, set()).update(v for v in values if v not in (None, ""))
     labellers = {
-        "kind": ("kind", lambda v: style.kind_label(v, lang)),
-        "category": ("category", lambda v: style.category_label(v, lang)),
-        "status": ("status", lambda v: style.synergy_status_label(v, lang) if g.view == "synergies"
-                   else style.status_label(v, lang)),
+        "kind": ("kind", lambda v: kind_label(v, lang)),
+        "category": ("category", lambda v: category_label(v, lang)),
+        "status": ("status", lambda v: term("synergy_status", v, lang) if g.view == "synergies"
+                   else status_label(v, lang)),
         "theme": ("theme", str),
-        "type": ("fact.type", lambda v: style.synergy_type_label(v, lang)),
+        "type": ("fact.type", lambda v: term("synergy_type", v, lang)),
         "loop": ("loop", lambda v: loop_names.get(v, str(v))),
     }
     out = []
@@ -223,7 +209,7 @@ def legend(g: MapGraph, lang: str, entries, color_by: str) -> tuple[list[dict], 
     cats = Counter(e.category for e in g.edges if e.category)
     if cats:
         sections.append({"title": text(lang, "edges_legend"), "items": [
-            {"label": style.category_label(c, lang), "colour": style.category_colour(c), "count": n, "shape": "line"}
+            {"label": category_label(c, lang), "colour": category_colour(c), "count": n, "shape": "line"}
             for c, n in sorted(cats.items(), key=lambda x: (-x[1], x[0]))]})
     statuses = Counter(e.status for e in g.edges if e.status)
     if statuses:
@@ -237,106 +223,119 @@ def legend(g: MapGraph, lang: str, entries, color_by: str) -> tuple[list[dict], 
 
 def build_page(g: MapGraph, *, lang: str = "fr", geo: bool = False, color_by: str = "kind",
                sources: list[str] | None = None, day: date | None = None) -> str:
-    day = day or date.today()
-    page_id = {nid: f"n{i}" for i, nid in enumerate(g.nodes)}
     names = {nid: n.label for nid, n in g.nodes.items()}
     loop_names = {num: text(lang, "loop_label", n=num, length=len(members),
                             names=" → ".join(names.get(m, "?") for m in [*members, members[0]]))
                   for num, members in g.loops}
     colours, entries = _colours(g, color_by)
+    net = _network(g, lang, geo, colours, names, loop_names)
+    nodes, edges, _, _, _, options_json = net.get_network_data()
+    texts = {k: text(lang, k) for k in JS_TEXTS if k != "colon"}
+    texts["colon"] = "\u00a0:" if lang == "fr" else ":"
+    data = {"view": g.view, "lang": lang, "nodes": nodes, "edges": edges, "options": json.loads(options_json),
+            "texts": texts}
+    sections, legend_notes = legend(g, lang, entries, color_by)
+    t = {k: text(lang, k) for k in ("territory", "all_territories", "search", "search_button", "legend", "loading",
+                                    "empty", "sources", "no_sources", "reset")}
+    t["colon"] = texts["colon"]
+    vis_js, vis_css = vis_assets()
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    template = env.from_string(page_asset("page.html"))
+    return template.render(
+        lang=lang, version=__version__, title=_title(g, lang),
+        territory=f"{g.territory[1]} ({g.territory[0]})" if g.territory and g.territory[1] != g.territory[0]
+        else (g.territory[0] if g.territory else None),
+        generated=text(lang, "generated", date=long_date(day or date.today(), lang)),
+        layout=text(lang, "layout.geo" if geo else "layout.force"),
+        counts=text(lang, "counts", nodes=len(nodes), edges=len(edges)),
+        menus=menus(g, lang, loop_names), notes=_notes(g, lang), empty=not nodes, legend=sections,
+        legend_notes=legend_notes, t=t, sources=sources or [], data_json=script_json(data), vis_js=vis_js,
+        vis_css=vis_css, page_js=page_asset("page.js").replace("</script", "<\\/script"),
+        page_css=page_asset("page.css"))
+
+
+def _title(g: MapGraph, lang: str) -> str:
+    title = text(lang, TITLES.get(g.view, "title.ecosystem"),
+                 category=category_label(g.category, lang) if g.category else "")
+    if g.category and g.view != "material":
+        title += f" — {category_label(g.category, lang)}"
+    return title
+
+
+def _notes(g: MapGraph, lang: str) -> list[str]:
+    notes = [text(lang, key, **{**fields, "level": text(lang, f"level.{fields['level']}"),
+                                "budget": number(fields["budget"], lang), "n": number(fields["n"], lang)})
+             for key, fields in g.notes]
+    if g.anonymized:
+        notes.append(text(lang, "anonymized"))
+    return notes
+
+
+def _filters(filters: dict) -> dict:
+    return {k: ([str(x) for x in v] if isinstance(v, list) else (None if v is None else str(v)))
+            for k, v in filters.items()}
+
+
+def _network(g: MapGraph, lang: str, geo: bool, colours: dict[str, str], names: dict[str, str],
+             loop_names: dict[int, str]) -> Network:
+    """The pyvis network of the page: nodes, edges and vis-network options."""
     big = is_large(len(g.nodes), len(g.edges))
     pos = positions(g) if geo else (force_positions(g) if big else {})
-
+    page_id = {nid: f"n{i}" for i, nid in enumerate(g.nodes)}
     net = Network(height="100%", width="100%", directed=True)
     for nid, n in g.nodes.items():
-        volume = _band_value(n.band) if n.band else n.volume
-        options = {
-            "name": n.label, "facts": node_facts(n, lang, loop_names),
-            "f": {k: ([str(x) for x in v] if isinstance(v, list) else (None if v is None else str(v)))
-                  for k, v in n.filters.items()},
-            "size": style.node_size(volume, n.members),
-            "font": {"size": style.FONT_SIZE if not big else 16, "strokeWidth": 5, "strokeColor": "#ffffff",
-                     "face": "DejaVu Sans, Arial, sans-serif", "color": "#111111"},
-            "borderWidth": 2, "color": {"background": colours[nid], "border": "#333333",
-                                        "highlight": {"background": colours[nid], "border": "#000000"}},
-        }
+        label, shape, options = _node(n, lang, big, colours[nid], loop_names)
         if not g.anonymized:
             options["key"] = nid
         if nid in pos:
             options.update(x=round(pos[nid][0], 1), y=round(pos[nid][1], 1))
             if geo:
                 options.update(fixed=True, physics=False)
-        label = wrap(n.label, 18, 3) if n.role == "synergy" else wrap(n.label)
-        if n.role == "synergy":
-            title = n.attrs.get("title") or ""
-            label = wrap(f"{n.label} · {title}", 20, 2)
-            options["name"] = f"{n.label} · {title}"
-        shape = {"synergy": "diamond", "plan": "square", "action": "triangle"}.get(n.role, "dot")
         net.add_node(page_id[nid], label=label, shape=shape, **options)
-
     parallel: Counter = Counter()
     for i, e in enumerate(g.edges):
-        pair = (e.source, e.target)
-        k = parallel[pair]
-        parallel[pair] += 1
-        width = style.edge_width(_band_value(e.band) if e.band else e.quantity, e.unit) if not e.role else 2.5
-        colour = style.category_colour(e.category)
-        options = {
-            "id": f"e{i}", "name": e.label if not e.role else style.role_label(e.role, lang),
-            "facts": edge_facts(e, names, lang), "width": width,
-            "color": {"color": colour, "highlight": "#000000", "opacity": 0.85},
-            "dashes": style.DASHES.get(e.status, False),
-            "f": {k2: ([str(x) for x in v] if isinstance(v, list) else (None if v is None else str(v)))
-                  for k2, v in e.filters.items()},
-        }
-        if e.role:
-            options["arrows"] = {"to": {"enabled": False}}
-        else:
-            options["arrows"] = {"to": {"enabled": True, "scaleFactor": 0.7}}
-        if big:
-            options["smooth"] = False
-        else:
-            options["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": round(0.12 + 0.16 * k, 2)}
-        if g.view == "loops" and e.label:
-            options["label"] = wrap(e.label, 28, 2)
-            options["font"] = {"size": 15, "strokeWidth": 4, "strokeColor": "#ffffff", "align": "middle"}
-        net.add_edge(page_id[e.source], page_id[e.target], **options)
-
+        k = parallel[(e.source, e.target)]
+        parallel[(e.source, e.target)] += 1
+        net.add_edge(page_id[e.source], page_id[e.target], **_edge(e, i, k, lang, names, big, g.view))
     opts = physics_options(len(g.nodes), len(g.edges), geo)
     opts["interaction"] = {"hover": True, "tooltipDelay": 150, "navigationButtons": False, "keyboard": False,
                            "hideEdgesOnDrag": big, "multiselect": True}
     opts["edges"] = {"selectionWidth": 2, "hoverWidth": 1}
     net.options = opts
-    nodes, edges, _, _, _, options_json = net.get_network_data()
+    return net
 
-    texts = {k: text(lang, k) for k in JS_TEXTS if k != "colon"}
-    texts["colon"] = "\u00a0:" if lang == "fr" else ":"
-    data = {"view": g.view, "lang": lang, "nodes": nodes, "edges": edges, "options": json.loads(options_json),
-            "texts": texts}
-    title = text(lang, TITLES.get(g.view, "title.ecosystem"),
-                 category=style.category_label(g.category, lang) if g.category else "")
-    if g.category and g.view != "material":
-        title += f" — {style.category_label(g.category, lang)}"
-    notes = [text(lang, key, **{**fields, "level": text(lang, f"level.{fields['level']}"),
-                                "budget": style.number(fields["budget"], lang), "n": style.number(fields["n"], lang)})
-             for key, fields in g.notes]
-    if g.anonymized:
-        notes.append(text(lang, "anonymized"))
-    sections, legend_notes = legend(g, lang, entries, color_by)
-    t = {k: text(lang, k) for k in ("territory", "all_territories", "search", "search_button", "legend", "loading",
-                                    "empty", "sources", "no_sources")}
-    t["colon"] = texts["colon"]
-    t["reset"] = "Tout afficher" if lang == "fr" else "Show all"
-    vis_js, vis_css = vis_assets()
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    template = env.from_string(page_asset("page.html"))
-    return template.render(
-        lang=lang, version=__version__, title=title,
-        territory=f"{g.territory[1]} ({g.territory[0]})" if g.territory and g.territory[1] != g.territory[0]
-        else (g.territory[0] if g.territory else None),
-        generated=text(lang, "generated", date=long_date(day, lang)),
-        layout=text(lang, "layout.geo" if geo else "layout.force"),
-        counts=text(lang, "counts", nodes=len(nodes), edges=len(edges)),
-        menus=menus(g, lang, loop_names), notes=notes, empty=not nodes, legend=sections, legend_notes=legend_notes,
-        t=t, sources=sources or [], data_json=script_json(data), vis_js=vis_js, vis_css=vis_css,
-        page_js=page_asset("page.js").replace("</script", "<\\/script"), page_css=page_asset("page.css"))
+
+def _node(n: MapNode, lang: str, big: bool, colour: str, loop_names: dict[int, str]) -> tuple[str, str, dict]:
+    """(label, shape, vis-network options) of a node."""
+    volume = _band_value(n.band) if n.band else n.volume
+    options = {
+        "name": n.label, "facts": node_facts(n, lang, loop_names), "f": _filters(n.filters),
+        "size": style.node_size(volume, n.members),
+        "font": {"size": style.FONT_SIZE if not big else 16, "strokeWidth": 5, "strokeColor": "#ffffff",
+                 "face": "DejaVu Sans, Arial, sans-serif", "color": "#111111"},
+        "borderWidth": 2, "color": {"background": colour, "border": "#333333",
+                                    "highlight": {"background": colour, "border": "#000000"}},
+    }
+    label = wrap(n.label, 18, 3) if n.role == "synergy" else wrap(n.label)
+    if n.role == "synergy":
+        title = n.attrs.get("title") or ""
+        label = wrap(f"{n.label} · {title}", 20, 2)
+        options["name"] = f"{n.label} · {title}"
+    return label, {"synergy": "diamond", "plan": "square", "action": "triangle"}.get(n.role, "dot"), options
+
+
+def _edge(e: MapEdge, i: int, k: int, lang: str, names: dict[str, str], big: bool, view: str) -> dict:
+    """vis-network options of the ``k``-th edge between the same two nodes."""
+    width = style.edge_width(_band_value(e.band) if e.band else e.quantity, e.unit) if not e.role else 2.5
+    options = {
+        "id": f"e{i}", "name": e.label if not e.role else term("role", e.role, lang),
+        "facts": edge_facts(e, names, lang), "width": width,
+        "color": {"color": category_colour(e.category), "highlight": "#000000", "opacity": 0.85},
+        "dashes": style.DASHES.get(e.status, False), "f": _filters(e.filters),
+        "arrows": {"to": {"enabled": False}} if e.role else {"to": {"enabled": True, "scaleFactor": 0.7}},
+        "smooth": False if big else {"enabled": True, "type": "curvedCW", "roundness": round(0.12 + 0.16 * k, 2)},
+    }
+    if view == "loops" and e.label:
+        options["label"] = wrap(e.label, 28, 2)
+        options["font"] = {"size": 15, "strokeWidth": 4, "strokeColor": "#ffffff", "align": "middle"}
+    return options

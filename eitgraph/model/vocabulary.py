@@ -124,6 +124,28 @@ def vocabulary(model: Model | None = None) -> Graph:
         return iri
 
     domains: dict[str, set[URIRef]] = {}
+    _node_classes(g, model, claim, domains)
+    _relationship_terms(g, model, claim, domains)
+    for name, iri in (("from", EG["from"]), ("to", EG.to)):
+        claim(iri, name)
+        g.add((iri, RDF.type, OWL.ObjectProperty))
+        g.add((iri, RDFS.comment, Literal(f"The {name} end of a qualified relationship.", lang="en")))
+    for name in ("key", "qualifies"):
+        claim(EG[name], name)
+        g.add((EG[name], RDF.type, OWL.AnnotationProperty))
+    for name, ptype in property_types(model).items():
+        dp = claim(EG[name], f"property {name}")
+        g.add((dp, RDF.type, OWL.DatatypeProperty))
+        g.add((dp, RDFS.label, Literal(name)))
+        g.add((dp, RDFS.range, XSD_TYPES[ptype]))
+        _union(g, dp, RDFS.domain, sorted(domains.get(name, ())))
+        if name in ALIGN_PROPERTIES:
+            g.add((dp, RDFS.subPropertyOf, ALIGN_PROPERTIES[name]))
+    return g
+
+
+def _node_classes(g: Graph, model: Model, claim, domains: dict[str, set[URIRef]]) -> None:
+    """A class per key label and sub-label, aligned; ``domains`` collects each property's classes."""
     for n in model.nodes.values():
         cls = claim(EG[n.label], f"label {n.label}")
         g.add((cls, RDF.type, OWL.Class))
@@ -140,6 +162,10 @@ def vocabulary(model: Model | None = None) -> Graph:
             g.add((sc, RDFS.subClassOf, cls))
         for p in n.properties.values():
             domains.setdefault(p.name, set()).add(cls)
+
+
+def _relationship_terms(g: Graph, model: Model, claim, domains: dict[str, set[URIRef]]) -> None:
+    """An object property per relationship type, and a class for those that carry properties."""
     for r in model.relationships.values():
         op = claim(rel_property(r.type), f"relationship {r.type}")
         g.add((op, RDF.type, OWL.ObjectProperty))
@@ -161,22 +187,6 @@ def vocabulary(model: Model | None = None) -> Graph:
                 g.add((cls, EG.key, EG[r.key]))
             for p in r.properties.values():
                 domains.setdefault(p.name, set()).add(cls)
-    for name, iri in (("from", EG["from"]), ("to", EG.to)):
-        claim(iri, name)
-        g.add((iri, RDF.type, OWL.ObjectProperty))
-        g.add((iri, RDFS.comment, Literal(f"The {name} end of a qualified relationship.", lang="en")))
-    for name in ("key", "qualifies"):
-        claim(EG[name], name)
-        g.add((EG[name], RDF.type, OWL.AnnotationProperty))
-    for name, ptype in property_types(model).items():
-        dp = claim(EG[name], f"property {name}")
-        g.add((dp, RDF.type, OWL.DatatypeProperty))
-        g.add((dp, RDFS.label, Literal(name)))
-        g.add((dp, RDFS.range, XSD_TYPES[ptype]))
-        _union(g, dp, RDFS.domain, sorted(domains.get(name, ())))
-        if name in ALIGN_PROPERTIES:
-            g.add((dp, RDFS.subPropertyOf, ALIGN_PROPERTIES[name]))
-    return g
 
 
 def _union(g: Graph, subject: URIRef, predicate: URIRef, classes: list[URIRef]) -> None:

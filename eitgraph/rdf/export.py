@@ -18,15 +18,13 @@ from rdflib.namespace import DCAT, PROV
 from ..graphread import GraphRead, GraphSource, reader
 from ..model.graph import PROVENANCE, Model
 from ..model.vocabulary import BASE, EG, ORG, SDO, XSD_TYPES, node_iri, property_types, rel_class, rel_property
+from ..present.anonymity import HIDDEN_LABELS, HIDDEN_PROPERTIES, SCRUBBED, alias_table, opaque, scrub
 
 # Labels kept whatever the territory: reference data that belongs to no territory.
 REFERENCE_LABELS = {"Material", "MaterialCategory", "Measure"}
-# What --anonymize removes: personal data, identifiers, names, exact quantities and money.
-ANON_DROP_LABELS = {"Person"}
+SERIALIZERS = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt"}  # --format of `eitgraph export rdf`
 # Local facts of this machine, never exported.
 NOT_EXPORTED = {"path"}
-ANON_DROP_PROPS = {"siret", "siren", "website", "lat", "lon", "email", "phone", "quantity", "original_quantity",
-                   "cost", "amount", "share", "comment"}
 
 
 def literal(value, ptype: str) -> Literal:
@@ -91,80 +89,121 @@ def _in_territory(graph: GraphRead, code: str, nodes, rels) -> set[tuple[str, st
 
 def to_rdf(graph: GraphSource, territory: str | None = None, anonymize: bool = False,
            provenance: bool = True) -> Graph:
+    """The graph (or what lies in ``territory``) as RDF; ``anonymize`` applies the anonymisation policy
+    (:mod:`eitgraph.present.anonymity`), ``provenance`` adds the datasets and ``prov:wasDerivedFrom``."""
     graph = reader(graph)
-    model: Model = graph.model
-    types = property_types(model)
     nodes, rels = fetch(graph)
-    keep = _in_territory(graph, territory, nodes, rels) if territory else None
-    g = Graph()
-    for prefix, ns in (("eg", EG), ("schema", SDO), ("org", ORG), ("prov", PROV), ("dcat", DCAT)):
-        g.bind(prefix, ns)
-    for seg in ("territory", "organisation", "material", "material-category", "plan", "action", "measure"):
-        g.bind(seg.replace("-", ""), BASE + seg + "/")
-
-    alias: dict[str, str] = {}
-    if anonymize:
-        orgs = sorted(key for label, key, _, _ in nodes if label == "Organisation")
-        alias = {key: f"anon-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:12]}" for key in orgs}
-
-    def ident(label: str, key: str) -> str:
-        return alias.get(key, key) if label == "Organisation" else key
-
-    def dropped(label: str, key: str) -> bool:
-        if keep is not None and label != "Dataset" and (label, key) not in keep:
-            return True
-        return anonymize and label in ANON_DROP_LABELS
-
-    used_datasets: set[str] = set()
-
-    def add_props(subject: URIRef, props: dict, dataset: bool = False) -> None:
-        for name, value in sorted(props.items()):
-            if (name in PROVENANCE and not (dataset and name == "loaded_at")) or value is None or name not in types \
-                    or name in NOT_EXPORTED:
-                continue
-            if anonymize and name in ANON_DROP_PROPS:
-                continue
-            if anonymize and name in ("partner", "flow") and isinstance(value, str):
-                value = alias.get(value, value) if name == "partner" else \
-                    "anon-" + hashlib.sha256(value.encode("utf-8")).hexdigest()[:12]
-            for v in (value if isinstance(value, list) else [value]):
-                g.add((subject, EG[name], literal(v, types[name])))
-        if provenance and not dataset:
-            for ds in props.get("sources") or []:
-                used_datasets.add(ds)
-                g.add((subject, PROV.wasDerivedFrom, node_iri("Dataset", ds)))
-
-    org_no = {key: i for i, key in enumerate(sorted(alias.values()), start=1)}
+    out = _Export(graph, provenance, _Anonymity.of(graph) if anonymize else None,
+                  _in_territory(graph, territory, nodes, rels) if territory else None)
     for label, key, subs, props in nodes:
-        if label == "Dataset" or dropped(label, key):
-            continue
-        k = ident(label, key)
-        s = node_iri(label, k)
-        g.add((s, RDF.type, EG[label]))
-        for sub in sorted(subs):
-            g.add((s, RDF.type, EG[sub]))
-        if label == "Organisation" and anonymize:
-            props = {**props, "id": k, "name": f"Organisation {org_no[k]}"}
-        add_props(s, props)
+        if label != "Dataset" and not out.dropped(label, key):
+            out.node(label, key, subs, props)
     for rtype, fl, f, tl, t, props in rels:
-        if dropped(fl, f) or dropped(tl, t):
-            continue
-        r = model.relationships[rtype]
-        a, b = node_iri(fl, ident(fl, f)), node_iri(tl, ident(tl, t))
-        g.add((a, rel_property(rtype), b))
-        if r.properties:
-            key = props.get(r.key) if r.key else None
-            if anonymize and r.key and r.key in ("flow", "partner") and key is not None:
-                key = "anon-" + hashlib.sha256(str(key).encode("utf-8")).hexdigest()[:12]
-            q = qualified_iri(rtype, a, b, key)
-            g.add((q, RDF.type, rel_class(rtype)))
-            g.add((q, EG["from"], a))
-            g.add((q, EG.to, b))
-            add_props(q, props)
+        if not (out.dropped(fl, f) or out.dropped(tl, t)):
+            out.relationship(rtype, fl, f, tl, t, props)
     if provenance:
         for label, key, _, props in nodes:
-            if label == "Dataset" and key in used_datasets:
+            if label == "Dataset" and key in out.used_datasets:
                 s = node_iri("Dataset", key)
-                g.add((s, RDF.type, EG.Dataset))
-                add_props(s, props, dataset=True)
-    return g
+                out.g.add((s, RDF.type, EG.Dataset))
+                out.add_props(s, props, dataset=True)
+    return out.g
+
+
+class _Anonymity:
+    """The anonymisation policy as an export applies it: aliases and opaque ids for the organisations that
+    are not named, hidden properties, names quoted in titles and labels replaced."""
+
+    def __init__(self, aliases: dict[str, str], names: dict[str, str]):
+        self.aliases, self.names = aliases, names
+        self.ids = {key: opaque(key) for key in aliases}
+
+    @classmethod
+    def of(cls, graph: GraphRead) -> _Anonymity:
+        organisations = graph.organisations()
+        return cls(alias_table(organisations, "fr"), {o["id"]: o["name"] for o in organisations})
+
+    def ident(self, label: str, key: str) -> str:
+        return self.ids.get(key, key) if label == "Organisation" else key
+
+    def value(self, name: str, value):
+        """The value an anonymised export writes for a property, or None to leave it out."""
+        if name in HIDDEN_PROPERTIES:
+            return None
+        if name == "partner" and isinstance(value, str):
+            return self.ids.get(value, value)
+        if name == "flow" and isinstance(value, str):  # flow keys quote the partner's id
+            return opaque(value)
+        if name in SCRUBBED and isinstance(value, str):
+            return scrub(value, self.aliases, self.names)
+        return value
+
+
+class _Export:
+    """One RDF export being written: prefixes, kept nodes, provenance links."""
+
+    def __init__(self, graph: GraphRead, provenance: bool, anonymity: _Anonymity | None, keep: set | None):
+        self.model: Model = graph.model
+        self.types = property_types(self.model)
+        self.provenance, self.anonymity, self.keep = provenance, anonymity, keep
+        self.used_datasets: set[str] = set()
+        self.g = Graph()
+        for prefix, ns in (("eg", EG), ("schema", SDO), ("org", ORG), ("prov", PROV), ("dcat", DCAT)):
+            self.g.bind(prefix, ns)
+        for seg in ("territory", "organisation", "material", "material-category", "plan", "action", "measure"):
+            self.g.bind(seg.replace("-", ""), BASE + seg + "/")
+
+    def ident(self, label: str, key: str) -> str:
+        return self.anonymity.ident(label, key) if self.anonymity else key
+
+    def dropped(self, label: str, key: str) -> bool:
+        if self.keep is not None and label != "Dataset" and (label, key) not in self.keep:
+            return True
+        return self.anonymity is not None and label in HIDDEN_LABELS
+
+    def add_props(self, subject: URIRef, props: dict, dataset: bool = False) -> None:
+        for name, value in sorted(props.items()):
+            if (name in PROVENANCE and not (dataset and name == "loaded_at")) or value is None \
+                    or name not in self.types or name in NOT_EXPORTED:
+                continue
+            if self.anonymity and not dataset:
+                value = self.anonymity.value(name, value)
+                if value is None:
+                    continue
+            for v in (value if isinstance(value, list) else [value]):
+                self.g.add((subject, EG[name], literal(v, self.types[name])))
+        if self.provenance and not dataset:
+            for ds in props.get("sources") or []:
+                self.used_datasets.add(ds)
+                self.g.add((subject, PROV.wasDerivedFrom, node_iri("Dataset", ds)))
+
+    def node(self, label: str, key: str, subs: set[str], props: dict) -> None:
+        k = self.ident(label, key)
+        s = node_iri(label, k)
+        self.g.add((s, RDF.type, EG[label]))
+        for sub in sorted(subs):
+            self.g.add((s, RDF.type, EG[sub]))
+        if label == "Organisation" and self.anonymity and key in self.anonymity.aliases:
+            props = {**props, "id": k, "name": self.anonymity.aliases[key]}
+        self.add_props(s, props)
+
+    def relationship(self, rtype: str, fl: str, f: str, tl: str, t: str, props: dict) -> None:
+        r = self.model.relationships[rtype]
+        a, b = node_iri(fl, self.ident(fl, f)), node_iri(tl, self.ident(tl, t))
+        self.g.add((a, rel_property(rtype), b))
+        if r.properties:
+            key = props.get(r.key) if r.key else None
+            if self.anonymity and r.key in ("flow", "partner") and key is not None:
+                key = opaque(str(key))
+            q = qualified_iri(rtype, a, b, key)
+            self.g.add((q, RDF.type, rel_class(rtype)))
+            self.g.add((q, EG["from"], a))
+            self.g.add((q, EG.to, b))
+            self.add_props(q, props)
+
+
+def serialize(graph: Graph, fmt: str) -> str:
+    """The RDF text of an export in one of :data:`SERIALIZERS` (JSON-LD with the ``eg`` prefix as context)."""
+    if fmt == "jsonld":
+        return graph.serialize(format="json-ld", context={"eg": str(EG)}, indent=2)
+    return graph.serialize(format=SERIALIZERS[fmt])

@@ -16,24 +16,22 @@ from pathlib import Path
 
 from ..analytics.indicators import labelled
 from ..graphread import GraphRead, GraphSource, reader
-from ..maps import sources
-from ..maps.render import long_date
-from ..maps.style import category_colour, category_label, number, unit_label
+from ..present.palette import TREATMENT_COLOURS, category_colour
+from ..present.text import category_label, dataset_line, long_date, term, text, value
 from ..version import __version__
 from .charts import Link, sankey, stacked_bars
-from .words import KEY_FIGURES, PHRASES, SECTIONS, TREATMENTS, say, word
 
 TONNES = "t/an"
 TOP_PRODUCERS = 12
+# Indicator groups in reading order (titles and introductions: report.section.* and report.intro.*).
+SECTIONS = ("roundput", "diversity", "cooperation", "locality", "network", "evaluation", "referentiel", "coverage")
+KEY_FIGURES = ("actors_mobilised", "workshops", "participation_rate", "synergies.implemented", "companies_audited",
+               "exchanged_tonnage", "local_exchange_share", "loops")
 
 
-def _value(value, unit: str, lang: str) -> str:
-    if value is None:
-        return "—" if lang == "fr" else "n/a"
-    text = number(value, lang)
-    if unit == "%":
-        return f"{text}\u202f%" if lang == "fr" else f"{text}%"
-    return f"{text} {unit_label(unit, lang)}".strip()
+def say(lang: str, key: str) -> str:
+    """A phrase of the report (``report.<key>``), escaped for HTML."""
+    return escape(text(lang, f"report.{key}"))
 
 
 def _outputs(flows: list[dict]) -> list[dict]:
@@ -48,9 +46,8 @@ def treatment_chart(flows: list[dict], lang: str) -> str:
         by_cat[f["category"]][f["treatment"] or "unknown"] += f["quantity"]
     rows = sorted(by_cat.items(), key=lambda kv: -sum(kv[1].values()))
     return stacked_bars([(category_label(c, lang), dict(v)) for c, v in rows],
-                        {k: colour for k, (colour, _, _) in TREATMENTS.items()},
-                        fmt=lambda v: _value(v, TONNES, lang),
-                        segment_labels={k: word(lang, fr, en) for k, (_, fr, en) in TREATMENTS.items()})
+                        TREATMENT_COLOURS, fmt=lambda v: value(v, TONNES, lang),
+                        segment_labels={k: term("treatment", k, lang) for k in TREATMENT_COLOURS})
 
 
 def flow_sankey(flows: list[dict], names: dict[str, str], lang: str) -> str:
@@ -68,17 +65,17 @@ def flow_sankey(flows: list[dict], names: dict[str, str], lang: str) -> str:
         links[(producer, cat, f["category"])] += f["quantity"]
         links[(cat, dest, f["category"])] += f["quantity"]
     labels = {f"p:{k}": names.get(k, k) for k in top}
-    labels[others] = word(lang, *PHRASES["others"])
+    labels[others] = text(lang, "report.others")
     cats = {f["category"] for f in outs}
     dests = {f["treatment"] or "unknown" for f in outs}
     labels.update({f"c:{c}": category_label(c, lang) for c in cats})
-    labels.update({f"d:{k}": word(lang, fr, en) for k, (_, fr, en) in TREATMENTS.items()})
+    labels.update({f"d:{k}": term("treatment", k, lang) for k in TREATMENT_COLOURS})
     colours = {f"c:{c}": category_colour(c) for c in cats}
-    colours.update({f"d:{k}": colour for k, (colour, _, _) in TREATMENTS.items()})
+    colours.update({f"d:{k}": colour for k, colour in TREATMENT_COLOURS.items()})
     columns = [[f"p:{k}" for k in top] + ([others] if len(per_producer) > len(top) else []),
-               [f"c:{c}" for c in cats], [f"d:{k}" for k in TREATMENTS]]
+               [f"c:{c}" for c in cats], [f"d:{k}" for k in TREATMENT_COLOURS]]
     return sankey(columns, [Link(a, b, v, category_colour(c)) for (a, b, c), v in links.items()], labels,
-                  fmt=lambda v: _value(v, TONNES, lang), node_colours=colours,
+                  fmt=lambda v: value(v, TONNES, lang), node_colours=colours,
                   height=max(460, 30 * max(len(columns[0]), len(cats), len(dests)) + 120))
 
 
@@ -86,7 +83,7 @@ def _table(rows, lang: str) -> str:
     body = "".join(
         f'<tr><td><span class="name">{escape(r["indicator"])}</span>'
         f'<span class="def">{escape(r["definition"])}</span></td>'
-        f'<td class="num">{escape(_value(r["value"], r["unit"], lang))}</td>'
+        f'<td class="num">{escape(value(r["value"], r["unit"], lang))}</td>'
         f'<td class="basis">{escape(r["basis"])}</td></tr>' for r in rows)
     head = "".join(f"<th>{h}</th>" for h in say(lang, "columns").split("|"))
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -98,15 +95,15 @@ def build_report(graph: GraphSource, territory: str | None = None, lang: str = "
     graph = reader(graph)
     s, rows = labelled(graph, territory, lang)
     by_code = {r["code"]: r for r in rows}
-    tiles = "".join(f'<div class="tile"><div class="big">{escape(_value(r["value"], r["unit"], lang))}</div>'
+    tiles = "".join(f'<div class="tile"><div class="big">{escape(value(r["value"], r["unit"], lang))}</div>'
                     f'<div>{escape(r["indicator"])}</div></div>'
                     for r in (by_code[c] for c in KEY_FIGURES if c in by_code))
     sections = []
-    for key, title_fr, title_en, intro_fr, intro_en in SECTIONS:
+    for key in SECTIONS:
         chosen = [r for r in rows if r["group_code"] == key]
         if chosen:
-            sections.append(f'<section><h2>{escape(word(lang, title_fr, title_en))}</h2>'
-                            f'<p class="intro">{escape(word(lang, intro_fr, intro_en))}</p>{_table(chosen, lang)}'
+            sections.append(f'<section><h2>{say(lang, "section." + key)}</h2>'
+                            f'<p class="intro">{say(lang, "intro." + key)}</p>{_table(chosen, lang)}'
                             "</section>")
     where = escape(s.name) if s.name else say(lang, "everywhere")
     if s.territory:
@@ -135,7 +132,7 @@ def _charts(s, lang: str) -> str:
 
 
 def _footer(graph: GraphRead, lang: str) -> str:
-    items = "".join(f"<li>{escape(line)}</li>" for line in sources(graph, lang))
+    items = "".join(f"<li>{escape(dataset_line(d, lang))}</li>" for d in graph.datasets())
     return (f'<footer><h2>{say(lang, "sources")}</h2><ul>{items}</ul>'
             f'<p>{say(lang, "made_with")} {escape(__version__)}. {say(lang, "tonnage_note")}</p></footer>')
 

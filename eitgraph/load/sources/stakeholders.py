@@ -86,21 +86,7 @@ def transform(records: list[Record], ctx) -> GraphBatch:
             continue
         siret = rec.get("siret")
 
-        commune = rec.get("insee")
-        if commune and commune not in dep_of:
-            problems.add(f"commune code {commune!r} is not in the graph (unknown INSEE code, or load the "
-                         "territory first)", rec.loc("insee"))
-            commune = None
-        elif not commune and rec.get("commune"):
-            matches = by_name.get(rec.get("commune").lower(), [])
-            if len(matches) == 1:
-                commune = matches[0]
-            elif matches:
-                problems.add(f"commune name {rec.get('commune')!r} is ambiguous ({', '.join(sorted(matches))}); "
-                             "add the « Code INSEE » column", rec.loc("commune"))
-            else:
-                problems.add(f"commune {rec.get('commune')!r} is not in the graph; add the « Code INSEE » "
-                             "column or load the territory first", rec.loc("commune"))
+        commune = _commune(rec, dep_of, by_name, problems)
 
         naf = rec.get("naf")
         if naf and naf_label(naf) is None:
@@ -126,26 +112,51 @@ def transform(records: list[Record], ctx) -> GraphBatch:
         if commune:
             batch.rel("LOCATED_IN", "Organisation", org_id, "Territory", commune, location=rec.loc("insee"))
 
-        contact = rec.get("contact")
-        person_id = slug(contact) if contact else None
-        if person_id:
-            batch.node("Person", person_id, {"name": contact, "email": rec.get("email"), "phone": rec.get("phone")},
-                       location=rec.loc("contact"))
-            batch.rel("WORKS_FOR", "Person", person_id, "Organisation", org_id, {"role": rec.get("role")},
-                      rec.loc("contact"))
-        elif rec.get("referent_of"):
-            problems.add("« Référent de » needs a contact person on the same row", rec.loc("referent_of"))
-        for body in rec.get("bodies", []):
-            body_id = slug(body)
-            batch.node("Body", body_id, {"name": body, "kind": body_kind(body)}, location=rec.loc("bodies"))
-            if person_id:
-                batch.rel("MEMBER_OF", "Person", person_id, "Body", body_id, location=rec.loc("bodies"))
-            else:
-                batch.rel("MEMBER_OF", "Organisation", org_id, "Body", body_id, location=rec.loc("bodies"))
-        if person_id:
-            for body in rec.get("referent_of", []):
-                body_id = slug(body)
-                batch.node("Body", body_id, {"name": body, "kind": body_kind(body)},
-                           location=rec.loc("referent_of"))
-                batch.rel("REFERENT_OF", "Person", person_id, "Body", body_id, location=rec.loc("referent_of"))
+        _people_and_bodies(rec, batch, org_id, problems)
     return batch
+
+
+def _commune(rec: Record, dep_of: dict[str, str], by_name: dict[str, list[str]], problems) -> str | None:
+    """The organisation's commune, by INSEE code or else by name (a name shared by several is reported)."""
+    commune = rec.get("insee")
+    if commune and commune not in dep_of:
+        problems.add(f"commune code {commune!r} is not in the graph (unknown INSEE code, or load the "
+                     "territory first)", rec.loc("insee"))
+        return None
+    if not commune and rec.get("commune"):
+        matches = by_name.get(rec.get("commune").lower(), [])
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            problems.add(f"commune name {rec.get('commune')!r} is ambiguous ({', '.join(sorted(matches))}); "
+                         "add the « Code INSEE » column", rec.loc("commune"))
+        else:
+            problems.add(f"commune {rec.get('commune')!r} is not in the graph; add the « Code INSEE » "
+                         "column or load the territory first", rec.loc("commune"))
+    return commune
+
+
+def _people_and_bodies(rec: Record, batch: GraphBatch, org_id: str, problems) -> None:
+    """The row's contact person (WORKS_FOR), the bodies it or the organisation sits in, and those the person
+    is the referent of."""
+    contact = rec.get("contact")
+    person_id = slug(contact) if contact else None
+    if person_id:
+        batch.node("Person", person_id, {"name": contact, "email": rec.get("email"), "phone": rec.get("phone")},
+                   location=rec.loc("contact"))
+        batch.rel("WORKS_FOR", "Person", person_id, "Organisation", org_id, {"role": rec.get("role")},
+                  rec.loc("contact"))
+    elif rec.get("referent_of"):
+        problems.add("« Référent de » needs a contact person on the same row", rec.loc("referent_of"))
+    for body in rec.get("bodies", []):
+        body_id = slug(body)
+        batch.node("Body", body_id, {"name": body, "kind": body_kind(body)}, location=rec.loc("bodies"))
+        if person_id:
+            batch.rel("MEMBER_OF", "Person", person_id, "Body", body_id, location=rec.loc("bodies"))
+        else:
+            batch.rel("MEMBER_OF", "Organisation", org_id, "Body", body_id, location=rec.loc("bodies"))
+    if person_id:
+        for body in rec.get("referent_of", []):
+            body_id = slug(body)
+            batch.node("Body", body_id, {"name": body, "kind": body_kind(body)}, location=rec.loc("referent_of"))
+            batch.rel("REFERENT_OF", "Person", person_id, "Body", body_id, location=rec.loc("referent_of"))

@@ -1,5 +1,11 @@
 """Names of organisations as plans write them → Organisation ids: found in the graph, mapped by the
-sidecar, or new organisations with a kind guessed from their name."""
+sidecar, or new organisations with a kind guessed from their name.
+
+Note: :class:`Names` is one of two organisation resolvers; the other is ``Directory`` in
+``load/sources/diagnostics.py`` (also used by workshops). They disagree on a name several
+organisations share: this one reports it as ambiguous, ``Directory`` takes the first. Both are left
+as they were, to become one resolution with organisation ids (issue #11).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Writing query results: a terminal table, CSV, JSON or an Excel sheet."""
+"""Writing command results: a terminal table, CSV, JSON or an Excel sheet."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import click
 import pandas as pd
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 FORMATS = ("table", "csv", "json", "xlsx")
 
@@ -54,8 +55,6 @@ def emit(df: pd.DataFrame, fmt: str, out: Path | None, sheet: str = "résultats"
          table: pd.DataFrame | None = None) -> None:
     """What the CLI does with a result: write ``out`` (its format from ``fmt``, or from the file suffix
     when ``fmt`` is ``table``), else print it; ``table`` is what a terminal table shows, if not ``df``."""
-    import click
-
     if out:
         write(df, fmt if fmt != "table" else {".xlsx": "xlsx", ".json": "json"}.get(out.suffix, "csv"), out, sheet)
         click.echo(f"{len(df)} {noun} written to {out}")

@@ -1,4 +1,4 @@
-"""The ``eitgraph map`` command (registered in :mod:`eitgraph.cli`)."""
+"""Commands that write pages and files for people and other tools: map, report, export rdf."""
 
 from __future__ import annotations
 
@@ -8,7 +8,12 @@ from pathlib import Path
 import click
 
 from ..analytics.views import VIEWS
-from .aggregate import LEVELS
+from ..maps.aggregate import LEVELS
+from ..maps.png import screenshot
+from ..rdf.export import SERIALIZERS, serialize
+
+ANONYMIZE = ("Anonymise (the policy of eitgraph.present.anonymity): aliases instead of names except for public "
+             "institutions, no persons or identifiers, quantities as decades.")
 
 
 @click.command("map")
@@ -18,7 +23,7 @@ from .aggregate import LEVELS
 @click.option("--category", metavar="CAT", help="Material category (code or French/English name).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="HTML file [default: carte-VIEW.html].")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
-@click.option("--anonymize", is_flag=True, help="Aliases instead of names, no SIRET, quantities in bands.")
+@click.option("--anonymize", is_flag=True, help=ANONYMIZE)
 @click.option("--geo", is_flag=True, help="Place sites by their coordinates instead of the force layout.")
 @click.option("--color-by", type=click.Choice(["kind", "sector"]), default="kind", show_default=True,
               help="Colour organisations by kind of actor or by sector (filière).")
@@ -38,8 +43,6 @@ def map_command(obj, view, territory, category, out, lang, anonymize, geo, color
         eitgraph map --view material --category wood --geo
         eitgraph map --view synergies --anonymize --lang en --out synergies.html
     """
-    from .png import screenshot
-
     with obj.open(quick=True) as kb:
         html = kb.map(view, territory=territory, category=category, lang=lang, anonymize=anonymize, geo=geo,
                       max_nodes=max_nodes, color_by=color_by, aggregate_by=aggregate_by)
@@ -57,3 +60,50 @@ def map_command(obj, view, territory, category, out, lang, anonymize, geo, color
                 page.write_text(html, encoding="utf-8")
             screenshot(page, png)
         click.echo(f"Wrote {png}")
+
+
+@click.command("report")
+@click.option("--territory", metavar="CODE", help="Territory code (EPCI SIREN, PETR-…, INSEE) [default: all].")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The HTML file to write.")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.pass_obj
+def report_command(obj, territory, out, lang):
+    """Write the one-page COPIL report (HTML, self-contained, prints on A4).
+
+    \b
+    Examples:
+        eitgraph report --territory PETR-THUR-DOLLER --out rapport-copil.html
+        eitgraph report --territory PETR-THUR-DOLLER --lang en --out copil-report.html
+    """
+    with obj.open(quick=True) as kb:
+        path = kb.report(out, territory=territory, lang=lang)
+    click.echo(f"Report written to {path}")
+
+
+@click.group("export")
+def export_group():
+    """Export the knowledge base to exchange formats."""
+
+
+@export_group.command("rdf")
+@click.option("--format", "fmt", type=click.Choice(list(SERIALIZERS)), help="Default: from the file suffix, else ttl.")
+@click.option("--territory", metavar="CODE", help="Only what lies in this territory (INSEE, EPCI SIREN, PETR-…).")
+@click.option("--anonymize", is_flag=True, help=ANONYMIZE + " No coordinates or amounts.")
+@click.option("--no-provenance", is_flag=True, help="Leave out the datasets and prov:wasDerivedFrom links.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.pass_obj
+def export_rdf(obj, fmt, territory, anonymize, no_provenance, out):
+    """Write the graph as linked data in the eitgraph vocabulary (schema/vocabulary.ttl).
+
+    \b
+    Examples:
+        eitgraph export rdf --out eitgraph.ttl
+        eitgraph export rdf --format jsonld --territory 200036465 --anonymize --out thann-cernay.jsonld
+        eitgraph load rdf voisin.ttl            # import a neighbour's export
+    """
+    fmt = fmt or {".jsonld": "jsonld", ".json": "jsonld", ".nt": "nt"}.get(out.suffix.lower(), "ttl")
+    with obj.open(quick=True) as kb:
+        graph = kb.to_rdf(territory=territory, anonymize=anonymize, provenance=not no_provenance)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(serialize(graph, fmt), encoding="utf-8")
+    click.echo(f"Wrote {out}: {len(graph)} triples ({fmt}).")

@@ -1,0 +1,5 @@
+"""``python -m eitgraph.cli``: the ``eitgraph`` command."""
+
+from . import main
+
+main()

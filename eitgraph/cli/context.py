@@ -1,0 +1,69 @@
+"""What every command shares: the connection settings, turning library errors into one message, NAME=VALUE
+pairs and a progress bar."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from typing import TYPE_CHECKING
+
+import click
+
+from ..config import StoreConfig
+from ..errors import EitgraphError
+
+if TYPE_CHECKING:
+    from ..kb import KnowledgeBase
+
+
+class Context:
+    def __init__(self, config: StoreConfig, debug: bool):
+        self.config = config
+        self.debug = debug
+
+    def open(self, quick: bool = False) -> KnowledgeBase:
+        """``quick`` for short commands: faster JVM start, slower long loads."""
+        from ..kb import KnowledgeBase
+
+        return KnowledgeBase(dataclasses.replace(self.config, quick_start=quick))
+
+
+def pairs(values: tuple[str, ...], what: str) -> dict:
+    out = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint=what)
+        out[key.strip()] = value
+    return out
+
+
+class EitgraphGroup(click.Group):
+    """Turns library errors into clean messages."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except EitgraphError as exc:
+            if ctx.obj and ctx.obj.debug:
+                raise
+            click.secho(f"Error: {exc}", fg="red", err=True)
+            ctx.exit(1)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            ctx.exit(130)
+
+
+def progress_factory(label: str):
+    state = {}
+
+    def progress(done: int, total: int) -> None:
+        bar = state.get("bar")
+        if bar is None:
+            bar = state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+        if done >= total:
+            bar.__exit__(None, None, None)
+
+    return progress

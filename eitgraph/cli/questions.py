@@ -1,0 +1,80 @@
+"""Commands that ask questions: query, queries, indicators."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..catalogue import Catalogue
+from ..present.text import number
+from .context import Context, pairs
+from .output import FORMATS, emit
+
+TABLE_COLUMNS = ["group", "code", "indicator", "value", "unit", "basis"]
+
+
+def _plain(value) -> str:
+    """A figure for the terminal: integers as such, other numbers with at most 3 decimals.
+
+    >>> _plain(34), _plain(3.3), _plain(0.0401), _plain(None), _plain(1234567)
+    ('34', '3.3', '0.04', '—', '1 234 567')
+    """
+    return number(value, "plain", decimals=3)
+
+
+@click.command("indicators")
+@click.option("--territory", metavar="CODE", help="Territory code (EPCI SIREN, PETR-…, INSEE) [default: all].")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.pass_obj
+def indicators(obj, territory, fmt, out, lang):
+    """Programme indicators: Korhonen's principles, network analysis, evaluation, coverage.
+
+    The table leaves out the definitions; csv, json and xlsx carry them.
+
+    \b
+    Examples:
+        eitgraph indicators --territory PETR-THUR-DOLLER
+        eitgraph indicators --territory 200036465 --format xlsx --out indicateurs.xlsx
+    """
+    with obj.open(quick=True) as kb:
+        df = kb.indicators(territory=territory, lang=lang)
+    emit(df, fmt, out, sheet="indicateurs", noun="indicators",
+         table=df[TABLE_COLUMNS].assign(value=df["value"].map(_plain)))
+
+
+@click.command()
+@click.argument("name")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Query parameter (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@click.option("--engine", type=click.Choice(["python", "cypher"]),
+              help="For queries computed in Python: run their Cypher text instead (small graphs).")
+@click.pass_obj
+def query(obj: Context, name, params, fmt, out, engine):
+    """Run a catalogue query (see 'eitgraph queries') or a .cypher file.
+
+    \b
+    Examples:
+        eitgraph query communes --param epci=200036465
+        eitgraph query organisations -p tag="pilote EIT" --format xlsx --out pilotes.xlsx
+    """
+    with obj.open(quick=True) as kb:
+        df = kb.query(name, engine=engine, **pairs(params, "--param"))
+    emit(df, fmt, out)
+
+
+@click.command()
+def queries():
+    """List the query catalogue with descriptions and parameters.
+
+    Example: eitgraph queries
+    """
+    for q in Catalogue():
+        click.secho(q.name, bold=True)
+        click.echo(f"  {q.description}")
+        for p in q.parameters.values():
+            req = "required" if p.required else f"optional, default {p.default!r}"
+            click.echo(f"    --param {p.name}=…  ({p.type}, {req}) {p.description}")

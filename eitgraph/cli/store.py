@@ -1,0 +1,138 @@
+"""Commands about the store and the model: init, status, serve, demo, schema."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import time
+from pathlib import Path
+
+import click
+
+from ..errors import EitgraphError
+from ..model.graph import load_model
+from .context import Context, progress_factory
+
+
+@click.command()
+@click.pass_obj
+def init(obj: Context):
+    """Create the constraints and indexes of the graph model (idempotent).
+
+    Example: eitgraph init
+    """
+    with obj.open(quick=True) as kb:
+        # Opening applies the schema; report what the store now has.
+        n = len(kb.model.schema_statements())
+        click.echo(f"Schema ready on {kb.config.describe()}: {n} constraints and indexes.")
+
+
+@click.command()
+@click.pass_obj
+def status(obj: Context):
+    """Counts per label and relationship type, datasets loaded, and where the store is.
+
+    Example: eitgraph status
+    """
+    with obj.open(quick=True) as kb:
+        info = kb.status()
+    click.echo(f"Store: {info['store']}")
+    click.echo("Nodes:")
+    for label, n in info["nodes"].items():
+        if n:
+            click.echo(f"  {label:<18} {n:>8}")
+    click.echo("Relationships:")
+    for rtype, n in info["relationships"].items():
+        if n:
+            click.echo(f"  {rtype:<18} {n:>8}")
+    if info["datasets"]:
+        click.echo("Datasets:")
+        for d in info["datasets"]:
+            click.echo(f"  {d['dataset']:<32} {d['rows'] or 0:>7} rows  {d['file']}  {d['loaded_at']}  "
+                       f"sha256 {d['sha256']}")
+    else:
+        click.echo("No dataset loaded yet: try 'eitgraph demo' or 'eitgraph load'.")
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+@click.command()
+@click.pass_obj
+def serve(obj: Context):
+    """Keep the embedded store running so that other processes (CLI, notebooks) share it.
+
+    Example: eitgraph serve --data-dir ./eitgraph-data   (stop with Ctrl-C)
+    """
+    if not obj.config.embedded:
+        raise EitgraphError("serve runs the embedded store; with a Neo4j server there is nothing to serve")
+    with obj.open() as kb:
+        signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop is a clean stop too
+        if kb.store.owner_pid is not None and kb.store._server is None:
+            raise EitgraphError(f"{obj.config.data_dir} is already served by process {kb.store.owner_pid}")
+        click.echo(f"Serving {obj.config.data_dir} over Bolt at {kb.store.driver._pool.address} "
+                   f"(connection details in {obj.config.data_dir / 'server.json'}, readable by you only).")
+        click.echo("Other eitgraph commands with the same --data-dir connect to it. Ctrl-C to stop.")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            click.echo("Stopping.")
+
+
+@click.command()
+@click.option("--reset", is_flag=True, help="Delete the store folder first (only an eitgraph store).")
+@click.option("--example", default="thur-doller", show_default=True, help="Example dataset to load.")
+@click.pass_obj
+def demo(obj: Context, reset, example):
+    """Load the Pays Thur Doller example into the embedded store and show what to try next.
+
+    Example: eitgraph demo
+    """
+    if not obj.config.embedded:
+        raise EitgraphError("demo fills the embedded store; to load the example into a server use "
+                            "KnowledgeBase.load_manifest(eitgraph.example_manifest())")
+    folder = obj.config.data_dir
+    if reset and folder.exists():
+        if not (folder / "arcadedb").exists() and any(folder.iterdir()):
+            raise EitgraphError(f"{folder} does not look like an eitgraph store; not deleting it")
+        shutil.rmtree(folder)
+    started = time.monotonic()
+    from ..kb import example_manifest
+
+    manifest = example_manifest(example)
+    with obj.open() as kb:
+        for report in kb.load_manifest(manifest, progress=lambda e: progress_factory(Path(e["file"]).name)):
+            click.echo(report.summary())
+        counts = kb.status()["nodes"]
+    click.echo(f"\nDemo ready in {time.monotonic() - started:.0f} s: {counts['Commune']} communes, "
+               f"{counts['EPCI']} EPCI, {counts['Organisation']} organisations, {counts['Synergy']} synergy leads "
+               f"in {folder}.")
+    click.echo("Try next:\n"
+               "  eitgraph query communes --param territory=PETR-THUR-DOLLER\n"
+               "  eitgraph query communes --param epci=200036465\n"
+               "  eitgraph query organisations --param tag=\"pilote EIT\"\n"
+               "  eitgraph query stakeholder-matrix --param territory=PETR-THUR-DOLLER\n"
+               "  eitgraph query circular-loops\n"
+               "  eitgraph query substitution-candidates --param radius_km=30\n"
+               "  eitgraph indicators --territory PETR-THUR-DOLLER\n"
+               "  eitgraph report --territory PETR-THUR-DOLLER --out rapport-copil.html\n"
+               "  eitgraph map --view loops --out boucles.html\n"
+               "  eitgraph queries")
+
+
+@click.command()
+@click.option("--doc", type=click.Path(dir_okay=False, path_type=Path), help="Write the schema document here.")
+def schema(doc):
+    """Show the constraints and indexes generated from schema/model.yaml, or write the schema document.
+
+    Example: eitgraph schema --doc schema/schema.md
+    """
+    model = load_model()
+    if doc:
+        doc.write_text(model.markdown(), encoding="utf-8")
+        click.echo(f"Wrote {doc}")
+    else:
+        for stmt in model.schema_statements():
+            click.echo(stmt + ";")
