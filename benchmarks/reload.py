@@ -71,7 +71,8 @@ def main() -> int:
             t = time.perf_counter()
             report = kb.load("diagnostics", path, dataset_id="diagnostics:regional", **kw)
             seconds = time.perf_counter() - t
-            print(f"{label:<38} {seconds:8.1f} s   {report.summary()[:150]}", flush=True)
+            print(f"{label:<38} {seconds:8.1f} s   {report.summary()}", flush=True)
+            print(f"{'':<38} changed {report.changed}, removed {report.deleted}", flush=True)
             return seconds, report
 
         fresh, _ = timed("fresh load", diag)

@@ -24,7 +24,7 @@ from .datasets import DatasetHistory
 from .filestore import FileStore, file_sha256
 from .graphbatch import GraphBatch
 from .notes import Note
-from .planstate import Plan, Precedence, cascade_datasets, dataset_kinds, same_as
+from .planstate import Plan, Precedence, cascade_datasets, datasets_known, same_as
 from .querybuilder import QueryBuilder
 from .records import Record
 from .rejects import write_rejects
@@ -227,9 +227,11 @@ class Loader(DatasetHistory):
     def _plan(self, tx, dataset_id: str, kind: str, batch: GraphBatch, touched: set[str],
               max_delete_ratio: float, force: bool) -> Plan:
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        kinds = {**dataset_kinds(tx), **getattr(self, "_loading", {}), dataset_id: kind}
+        known = datasets_known(tx)
+        kinds = {**{d: k for d, k, _f in known}, **getattr(self, "_loading", {}), dataset_id: kind}
         planner = Planner(tx, self.model, self.qb, dataset_id, Precedence(kinds, kind_ranks()), now, touched,
                           self.batch_size, same_as(tx))
+        planner.files = {d: f for d, _k, f in known if f}
         planner.plan_nodes(batch)
         planner.plan_relationships(batch)
         planner.problems.raise_if_any()

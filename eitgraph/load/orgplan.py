@@ -247,7 +247,8 @@ class OrganisationPlan:
                 clash += [o for o in by_place.get((identity.name_key(m.props["name"]), m.props["commune_code"]), [])
                           if o.props["siret"][:9] != siret[:9] and o not in clash]
             for o in clash:
-                self.p.problems.add(f"{m.props.get('name')!r} has SIRET {siret} here, but {o.where or o.dataset} gives "
+                where = ", ".join(x for x in (self.p.files.get(o.dataset) or o.dataset, o.where) if x)
+                self.p.problems.add(f"{m.props.get('name')!r} has SIRET {siret} here, but {where} gives "
                                     f"the same organisation ({o.props.get('name')}) SIRET {o.props['siret']}: "
                                     "correct the wrong one", rows[m.pkey].location)
 
@@ -339,6 +340,7 @@ def derive_org(merged, contribs: dict[str, Contribution]) -> None:
 
 
 def _where(loc) -> str:
-    name = (loc.file or "").replace("\\", "/").rsplit("/", 1)[-1]
-    return ", ".join(x for x in (name, f"sheet {loc.sheet!r}" if loc.sheet else "",
+    """Where a mention sits in its file (« row 5 », « sheet 'Acteurs', row 5 »). The file's name is the
+    dataset's, kept on its Dataset node: a new version under another name changes no organisation."""
+    return ", ".join(x for x in (f"sheet {loc.sheet!r}" if loc.sheet else "",
                                  f"row {loc.row}" if loc.row is not None else "") if x)

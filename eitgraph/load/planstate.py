@@ -91,8 +91,9 @@ def same_as(tx) -> list:
     return [[tuple(m) for m in group] for group in json.loads(row["g"])] if row and row["g"] else []
 
 
-def dataset_kinds(tx) -> dict[str, str]:
+def datasets_known(tx) -> list[tuple[str, str, str]]:
+    """(id, kind, file name) of every dataset."""
     rows = []
-    for r in tx.run("MATCH (d:Dataset) RETURN collect([d.id, d.kind]) AS rows"):
+    for r in tx.run("MATCH (d:Dataset) RETURN collect([d.id, d.kind, d.file]) AS rows"):
         rows.extend(r["rows"])
-    return {d: k for d, k in rows}
+    return [tuple(r) for r in rows]

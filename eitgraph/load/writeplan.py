@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..errors import EitgraphError, Location, Problems
+from ..errors import EitgraphError, Problems
 from ..model.graph import Model
 from ..store import plain
 from .contributions import Contribution, contributions_of, decode, encode, merge, stored_props
@@ -57,6 +57,7 @@ class Planner:
         self.final_key: dict[Any, str] = {}  # node ref -> its key after the load
         self.rekeyed: dict[str, str] = {}    # organisation id before -> after
         self.same_as = same_as               # merge decisions: groups of (dataset, key) mentions
+        self.files: dict[str, str] = {}      # dataset -> the name of its file, for messages
         self.org_plan: OrganisationPlan | None = None
 
     # -- reading ------------------------------------------------------------------------------------
@@ -320,13 +321,6 @@ class Planner:
                 seen.add(text)
                 shown.append(text)
         return shown
-
-
-def _where(loc: Location) -> str:
-    """« acteurs.csv, row 5 »: where a contribution comes from, for messages naming both files."""
-    name = (loc.file or "").replace("\\", "/").rsplit("/", 1)[-1]
-    return ", ".join(p for p in (name, f"sheet {loc.sheet!r}" if loc.sheet else "",
-                                 f"row {loc.row}" if loc.row is not None else "") if p)
 
 
 def _plain(props):
