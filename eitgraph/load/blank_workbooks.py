@@ -1,5 +1,6 @@
 """Blank workbooks a consultancy or an officer can fill: one per source kind, French headers
-(the first alias of each column), with a help sheet listing types, accepted values and options."""
+(the first alias of each column), with a help sheet listing types, accepted values and options; for
+``plans``, the Territoires en Transitions import template (its own help sheet), which TeT imports too."""
 
 from __future__ import annotations
 
@@ -37,6 +38,10 @@ def write_template(kind: str, out: Path, lang: str = "fr") -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
+    if kind == "plans":  # the Territoires en Transitions template itself, ready for TeT's importer too
+        from .sources.plans.workbook import blank_tet_workbook, save_for_tet
+
+        return save_for_tet(blank_tet_workbook()[0], out)
     spec = LoaderSpec.load(kind)
     col, req, typ, accepted, others, desc, help_title, yes, no, data_title = HEADINGS[lang]
     wb = Workbook()
