@@ -173,7 +173,7 @@ def _rows(table: TetTable, rows: list[tuple[int, list[str | None]]], filled: dic
             ranges = sorted({filled[(row_no, i)] for i, v in enumerate(values) if v is not None})
             table.merged_rows.append((row_no, ", ".join(ranges)))
             continue
-        what = template_row([v for v in values if v])
+        what = template_row([v for i, v in enumerate(values) if v and i in own])
         if what:
             table.template_rows.append((row_no, what))
             continue

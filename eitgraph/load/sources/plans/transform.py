@@ -173,13 +173,15 @@ def _read(rec: Record, plan: _Plan) -> Row | None:
         _drop_required(rec, plan)
         if sub:
             problems.add(f"« {rec.headers.get('sub_action', 'Titre de la sous-action')} » says « {sub} » but "
-                         f"« {header} » is empty: write the title of its parent action (Territoires en Transitions "
-                         "refuses such a row too)", rec.loc("title"))
+                         f"« {header} » is empty: write the title of its parent action"
+                         + (" (Territoires en Transitions refuses such a row too)" if plan.tet else ""),
+                         rec.loc("title"))
         else:
             filled = [h for name, h in rec.headers.items() if rec.values.get(name) is not None] or ["other columns"]
             problems.add(f"this row has values ({', '.join(f'« {h} »' for h in filled[:4])}) but no « {header} »: "
-                         "give the action its title, or empty the row (Territoires en Transitions reads every "
-                         "filled row from row 4 as an action and refuses it too)", rec.loc("title"))
+                         "give the action its title, or empty the row"
+                         + (" (Territoires en Transitions reads every filled row from row 4 as an action and refuses "
+                            "it too)" if plan.tet else ""), rec.loc("title"))
         return None
     if plan.tet:
         for text, column in ((title, "title"), (sub, "sub_action")):
