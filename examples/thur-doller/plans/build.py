@@ -5,8 +5,10 @@
 
 The convergent plans are those the EIT application names (TEPCV Thur Doller, CODEC and Territoire Zéro
 Déchet Zéro Gaspillage of Thann-Cernay, PLP of the SM4, PTCE Massif des Vosges, GPECT ESS of the MEF)
-and the EIT action plan with its four axes. The seeds give the EIT axes and themes; every other action,
-amount and date is illustrative (« Notes » says so, and the sidecars mark illustrative plans).
+and the EIT action plan with its four axes (and one sous-action: the wood working group of action 1.1).
+The seeds give the EIT axes and themes; every other action, amount and date is illustrative (« Notes »
+says so, and the sidecars mark illustrative plans). The workbooks are written so that Territoires en
+Transitions imports them as they are (tetbook.py).
 """
 
 from __future__ import annotations
@@ -29,8 +31,10 @@ ALIASES = {"MEF Thur Doller": "mef-thur-doller", "CC de Thann-Cernay": "cc-thann
 
 
 def action(axis, title, desc, lead, partners="", funders=(), budget=None, status="En cours", priority="Moyen",
-           start=None, end=None, linked="", sub_axis=None, notes=ILLU, service=None, person=None, elu=None):
-    row = {"Axe (x)": axis, "Titre de l'action": title, "Descriptif": desc, "Structure pilote": lead,
+           start=None, end=None, linked="", sub_axis=None, notes=ILLU, service=None, person=None, elu=None,
+           sub_action=None):
+    row = {"Axe (x)": axis, "Titre de l'action": title, "Titre de la sous-action": sub_action, "Descriptif": desc,
+           "Structure pilote": lead,
            "Partenaires": partners, "Budget prévisionnel total € HT": budget, "Statut": status,
            "Niveau de priorité": priority, "Date de début": start, "Date de fin": end, "Actions liées": linked,
            "Notes": notes}
@@ -69,6 +73,12 @@ PLANS = {
                    "MEF Thur Doller", "Positiv'Energies, Idée Alsace", [("ADEME", 60000), ("Région Grand Est", 40000)],
                    150000, "En cours", "Élevé", D(2016, 5, 1), D(2019, 4, 30), "eci 3.5 - Soutenir les projets d'EIT",
                    person="Florence Faivre", elu="Alain Bohrer", notes="Montants illustratifs."),
+            action("Axe 1 : Mise en œuvre des synergies identifiées avec les entreprises engagées et animation",
+                   "Action 1.1 - Animer les groupes de travail et mettre en œuvre les synergies",
+                   "Groupe de travail bois : inventaire des gisements de chutes et de palettes des entreprises "
+                   "pilotes et des débouchés locaux.", "MEF Thur Doller", "Idée Alsace", [], None, "En cours",
+                   "Moyen", D(2016, 9, 1), D(2017, 12, 31), "eci 3.5", sub_action="Animer le groupe de travail bois",
+                   person="Florence Faivre"),
             action("Axe 1 : Mise en œuvre des synergies identifiées avec les entreprises engagées et animation",
                    "Action 1.2 - " + PALETTES[0], PALETTES[1], "MEF Thur Doller",
                    "Chantier d'insertion palettes et bois Thur Doller (illustratif)", [("ADEME", 15000)], 30000,
