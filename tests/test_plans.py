@@ -394,3 +394,68 @@ def test_plans_against_flows(plans_kb):
     assert df.loc["textile", "finding"] == "flux secondaire sans action"
     big = plans_kb.query("plan-vs-flows", min_share=0.001).set_index("category")
     assert big.loc["textile", "finding"] == "flux important qu'aucune action ne cible"
+
+
+# -- workbooks Territoires en Transitions can import --------------------------------------------------------
+
+def _tet_readable(path) -> None:
+    """What TeT's reader needs of a workbook: note parts named as Excel names them, with relative targets,
+    and the 28 headers of row 2 as TeT checks them."""
+    import zipfile
+
+    from eitgraph.load.sources.plans.sheet import read_tet
+    from eitgraph.load.sources.plans.tetrules import header_mismatch
+
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+        assert not [n for n in names if n.startswith("xl/comments/") or "commentsDrawing" in n], names
+        rels = [z.read(n) for n in names if n.startswith("xl/worksheets/_rels/")]
+    assert rels and not any(b'Target="/xl/' in r for r in rels)
+    table = read_tet(path)
+    assert table.sheet == "Fichier dimport" and header_mismatch(table.headers) is None
+
+
+def test_the_example_plans_are_workbooks_tet_imports():
+    from eitgraph.load.sources.plans.sheet import read_tet
+
+    for path in sorted(shipped.path("examples", "thur-doller", "plans").glob("*.xlsx")):
+        _tet_readable(path)
+        table = read_tet(path)
+        assert table.rows[0][0] == 4 and not table.template_rows and not table.help_cells, path.name
+
+
+def test_the_plans_template_is_tets_and_reads_back(empty_kb, tmp_path):
+    from click.testing import CliRunner
+
+    from eitgraph.cli import cli
+
+    out = tmp_path / "modele.xlsx"
+    result = CliRunner().invoke(cli, ["template", "plans", "--out", str(out)])
+    assert result.exit_code == 0 and "the sheet « Fichier dimport » from row 4" in result.output
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(out)
+    ws = wb["Fichier dimport"]
+    ws["A4"], ws["D4"], ws["Y4"] = "1. Mobilité", "Schéma cyclable", "En cours"
+    from eitgraph.load.sources.plans.workbook import save_for_tet
+
+    save_for_tet(wb, out)
+    _tet_readable(out)
+    report = empty_kb.load("plans", out)
+    assert report.written["Action"] == 1 and not report.warnings
+
+
+def test_a_sous_action_budget_is_not_added_to_its_parents(empty_kb, tmp_path):
+    path = tet(tmp_path, "sa", [
+        row("Composter", **{"Budget prévisionnel total € HT": 1000}),
+        row("Composter", **{"Titre de la sous-action": "Composteurs de quartier",
+                            "Budget prévisionnel total € HT": 400}),
+        row("Réemployer"),
+        row("Réemployer", **{"Titre de la sous-action": "Ressourcerie", "Budget prévisionnel total € HT": 300}),
+    ])
+    empty_kb.load("plans", path, plan="sa")
+    python = empty_kb.query("consolidated-budgets", by="plan").set_index("key")
+    cypher = empty_kb.query("consolidated-budgets", by="plan", engine="cypher").set_index("key")
+    assert python.loc["sa", "budget"] == cypher.loc["sa", "budget"] == 1300  # 1000 (400 within it) + 300
+    assert python.loc["*", "budget"] == cypher.loc["*", "budget"] == 1300
+    assert python.loc["sa", "actions"] == 4
