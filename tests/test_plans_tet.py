@@ -351,3 +351,70 @@ def test_lists_are_split_as_tet_splits_them(loads):
     assert got["partenaires"] == ['"Repair, café"', "ADEME", "Emmaüs", "« Zéro déchet, zéro gaspillage » Alsace"]
     assert got["services"] == ["Service déchets; Service économie"]
     assert got["instanceGouvernance"] == ["COPIL", "COTECH"]
+
+
+# -- the readings, cell by cell ----------------------------------------------------------------------------------
+# What V8 (TeT's server) makes of date texts after TeT's toISODateString, as node 22 gives it (TZ=UTC).
+V8_DATES = [("05/03/24", "2024-05-03"), ("1/2/24", "2024-01-02"), ("16/11/22", None), ("01.02.2024", "2024-01-02"),
+            ("31.03.2024", None), ("2024", "2024-01-01"), ("03/2024", None), ("2024/03", "2024-03-01"),
+            ("mars 2024", "2024-03-01"), ("juin 2024", "2024-01-01"), ("sept. 2024", "2024-09-01"),
+            ("31/02/2024", "2024-03-02"), ("12/31/2024", None), ("47-10-7", "2047-10-07"),
+            ("1/1/50", "1950-01-01"), ("31-03-2024", "2024-03-31"), ("2024-3-5", "2024-03-05"), ("13/13/2024", None)]
+
+
+@pytest.mark.parametrize("text,stored", V8_DATES)
+def test_tets_reading_of_date_texts(text, stored):
+    from eitgraph.load.sources.plans.tetrules import tet_date
+
+    kind, value = tet_date("text", text)
+    assert (str(value) if kind == "date" else None) == stored and kind in ("date", "invalid")
+
+
+@pytest.mark.parametrize("text,kind,bound,day,warning", [
+    ("31/03/2024", "text", "start", "2024-03-31", None),
+    ("2024-03-31", "date", "start", "2024-03-31", None),
+    ("05/03/24", "text", "start", "2024-03-05", "Territoires en Transitions would store 3 mai 2024"),
+    ("16/11/22", "text", "start", "2022-11-16", "Territoires en Transitions refuses the file"),
+    ("31.03.2024", "text", "end", "2024-03-31", "Territoires en Transitions refuses the file"),
+    ("2026", "text", "end", "2026-12-31", "Territoires en Transitions would store 1 janvier 2026"),
+    ("2024", "number", "start", "2024-01-01", "the instant 1970-01-01T00:00:02.024Z"),
+    ("45382", "number", "start", "2024-03-31", "the instant 1970-01-01T00:00:45.382Z"),
+    ("mars 2024", "text", "end", "2024-03-31", "Territoires en Transitions would store 1 mars 2024"),
+    ("juin 2024", "text", "start", "2024-06-01", "Territoires en Transitions would store 1 janvier 2024"),
+    ("31 mars 2024", "text", "start", "2024-03-31", None),
+])
+def test_dates_are_read_as_meant_and_tets_reading_is_said(text, kind, bound, day, warning):
+    from eitgraph.load.sources.plans.readings import read_date
+
+    r = read_date(text, kind, bound)
+    assert (str(r.value), r.error) == (day, None)
+    if warning is None:
+        assert r.warnings == []
+    else:
+        assert any(warning in w for _, w in r.warnings), r.warnings
+
+
+@pytest.mark.parametrize("text,error", [("03/25/2024", "reads month first; write the day first: 25/03/2024"),
+                                        ("13/13/2024", "is not a date (write 31/03/2024) (Territoires en Transitions "
+                                                       "refuses it too)"),
+                                        ("T1 2024", "is not a date")])
+def test_what_is_no_date_is_refused(text, error):
+    from eitgraph.load.sources.plans.readings import read_date
+
+    assert error in read_date(text, "text", "start").error
+
+
+@pytest.mark.parametrize("column,text,value,tet", [
+    ("status", "En cours", "in_progress", None), ("status", "a venir", "planned", None),
+    ("status", "Prévu", "planned", "« Réalisé »"), ("status", "Done", "done", "« Abandonné »"),
+    ("status", "En cours de réalisation", "in_progress", "nothing (no value)"),
+    ("status", "Réalisée", "done", "the same way"),
+    ("status", "bof", None, "left empty"), ("priority", "Forte", "high", "« Moyen »"),
+    ("citizen_participation", "Aucune", "none", "nothing (no value)"),
+])
+def test_statuses_and_priorities_official_values_exactly_others_said(column, text, value, tet):
+    from eitgraph.load.sources.plans.readings import read_choice
+
+    r = read_choice(column, text, "text")
+    assert r.value == value
+    assert (r.warnings == []) if tet is None else any(tet in w for _, w in r.warnings)

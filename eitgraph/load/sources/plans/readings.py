@@ -109,7 +109,7 @@ def read_choice(column: str, text: str, kind: str) -> Reading:
     if code is not None:
         out.value = code
         label = c.labels[c.codes.index(code)]
-        tet = ("TeT reads it the same way" if tet_code == code else
+        tet = ("Territoires en Transitions reads it the same way" if tet_code == code else
                f"Territoires en Transitions would read it as {_label(tet_label)}")
         out.warnings.append(("value_spelling", f"« {text} » is not one of the values of « {c.header} » ({values}): "
                                                f"read as « {label} »; {tet}; write « {label} »"))
@@ -152,6 +152,8 @@ def _ours(text: str, kind: str, bound: str) -> tuple[dt.date | None, str | None,
     t = " ".join(text.split())
     if kind == "date":
         return dt.date.fromisoformat(t[:10]), None, None
+    if kind == "number" and re.fullmatch(r"(?:19|20)\d\d", t):  # a year typed in a number cell
+        kind = "text"
     if kind == "number" or re.fullmatch(r"\d{5}(?:\.0+)?", t):
         serial = float(t)
         if kind == "number" and not EXCEL_SERIALS[0] <= serial <= EXCEL_SERIALS[1]:
@@ -228,7 +230,7 @@ def read_date(text: str, kind: str, bound: str) -> Reading:
         tet = "Territoires en Transitions refuses the file (« Une date est attendue »)"
     else:
         tet = "Territoires en Transitions may read it differently"
-    fix = "format the cell as a date" if kind == "number" else f"write {day:%d/%m/%Y}"
+    fix = "format the cell as a date" if kind == "number" and why != "a year alone" else f"write {day:%d/%m/%Y}"
     out.warnings.append(("tet_refuses" if tet_kind == "invalid" else "tet_differs",
                          f"{written}{f' ({why})' if why else ''}: {meant}; {tet}; {fix}"))
     return out

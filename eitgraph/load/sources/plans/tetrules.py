@@ -264,7 +264,10 @@ def tet_date(kind: str, text: str) -> tuple[str, object]:
         return "date", dt.date.fromisoformat(text[:10])
     if kind in ("number", "bool"):
         ms = (1 if text == "oui" else 0) if kind == "bool" else float(text)
-        instant = _EPOCH + dt.timedelta(milliseconds=ms)
+        try:
+            instant = _EPOCH + dt.timedelta(milliseconds=ms)
+        except (OverflowError, ValueError):
+            return "unknown", None
         return "instant", instant.isoformat(timespec="milliseconds") + "Z"
     t = text.strip()
     if not t:
