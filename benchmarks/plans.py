@@ -88,7 +88,7 @@ def main() -> int:
     work = args.workdir or Path(tempfile.mkdtemp(prefix="eitgraph-bench-plans-"))
     rng = random.Random(4)
     variants = plan_variants(base_actions(args.actions, rng), args.plans, rng)
-    files = [write_tet_workbook(work / f"plan{p}.xlsx", rows) for p, rows in enumerate(variants)]
+    files = [write_tet_workbook(work / f"plan{p}.xlsx", rows, keep_help_rows=True) for p, rows in enumerate(variants)]
     ok = True
     with eitgraph.open(data_dir=work / "store") as kb:
         kb.load("referentiel", resources.path("reference", "referentiel-eci-structure.csv"))

@@ -126,18 +126,20 @@ ACTION_STAKEHOLDERS = (
 class PlanFacts:
     """The rows plan questions assemble their actions from (see :mod:`eitgraph.analytics.actions`)."""
 
-    in_plans: list[dict]  # id, title, sub, description, status, budget, plan, plan_name, plan_budget, plan_status
+    in_plans: list[dict]  # id, title, parent (a sous-action's action), description, status, budget, plan, plan_name,
+    #                       plan_budget, plan_status
     leads: list[dict]  # id, lead, name (organisations and services)
     categories: list[dict]  # id, code, label
     measures: list[dict]  # id, measure, name, kind, number
     pillar_of: list[dict]  # m, p, name: a référentiel item and the pillar it serves
     funders: list[dict]  # id, org, name, plan, share
-    axes: list[dict]  # id, name, number, plan
+    axes: list[dict]  # id, name, number, plan, path (names joined by ::), level
     under: list[dict]  # id, axis
 
 
 PLAN_FACTS = {
-    "in_plans": "MATCH (a:Action)-[r:IN_PLAN]->(p:Plan) RETURN a.id AS id, a.title AS title, a.sub_action AS sub, "
+    "in_plans": "MATCH (a:Action)-[r:IN_PLAN]->(p:Plan) OPTIONAL MATCH (a)-[:SUB_ACTION_OF]->(q:Action) "
+                "RETURN a.id AS id, a.title AS title, q.id AS parent, "
                 "a.description AS description, a.status AS status, a.budget_total AS budget, p.id AS plan, "
                 "p.name AS plan_name, r.budget_total AS plan_budget, r.status AS plan_status",
     "leads": "MATCH (o)-[:LEADS]->(a:Action) RETURN a.id AS id, o.id AS lead, o.name AS name",
@@ -148,7 +150,8 @@ PLAN_FACTS = {
     "pillar_of": "MATCH (m:Measure)-[:OF_PILLAR]->(p:Measure) RETURN m.id AS m, p.id AS p, p.name AS name",
     "funders": "MATCH (a:Action)-[f:FUNDED_BY]->(o:Organisation) RETURN a.id AS id, o.id AS org, o.name AS name, "
                "f.plan AS plan, f.share AS share",
-    "axes": "MATCH (x:Axis) RETURN x.id AS id, x.name AS name, x.number AS number, x.plan AS plan",
+    "axes": "MATCH (x:Axis) RETURN x.id AS id, x.name AS name, x.number AS number, x.plan AS plan, "
+            "x.path AS path, x.level AS level",
     "under": "MATCH (a:Action)-[:UNDER]->(x:Axis) RETURN a.id AS id, x.id AS axis",
 }
 

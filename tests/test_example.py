@@ -111,3 +111,16 @@ def test_example_plans_share_actions_and_consolidate_budgets(example_kb):
     assert len(shared) >= 2
     budgets = example_kb.query("consolidated-budgets")
     assert (budgets["double_counting_avoided"] >= 0).all() and budgets["double_counting_avoided"].max() > 0
+
+
+def test_example_plans_read_as_tet_reads_them(example_kb):
+    """Titles and axis names kept whole, as Territoires en Transitions stores them; the EIT plan's wood
+    working group is a sous-action of its action 1.1, whose budget already counts it."""
+    sub = example_kb.cypher("MATCH (s:Action)-[:SUB_ACTION_OF]->(a:Action)-[:UNDER]->(x:Axis) "
+                            "RETURN s.title AS sub, a.title AS parent, x.name AS axis").to_dict("records")
+    assert sub == [{"sub": "Animer le groupe de travail bois",
+                    "parent": "Action 1.1 - Animer les groupes de travail et mettre en œuvre les synergies",
+                    "axis": "Axe 1 : Mise en œuvre des synergies identifiées avec les entreprises engagées et "
+                            "animation"}]
+    budgets = example_kb.query("consolidated-budgets", by="plan").set_index("key")
+    assert budgets.loc["eit-thur-doller", "budget"] == 308000 and budgets.loc["eit-thur-doller", "actions"] == 8

@@ -39,6 +39,7 @@ def row(title, axis="1. Réduire les déchets", lead="Maison de l'Emploi Thur Do
 
 
 def tet(tmp_path, name, actions, sidecar=None, **kw):
+    """A TeT workbook as TeT's importer wants it (D2 « Titre de l'action », actions from row 4)."""
     path = write_tet_workbook(tmp_path / f"{name}.xlsx", actions, **kw)
     if sidecar:
         (tmp_path / f"{name}.xlsx.yaml").write_text(sidecar, encoding="utf-8")
@@ -137,13 +138,14 @@ def test_template_rows_are_skipped_and_everything_is_read(new_kb, tmp_path):
            "Financeur 1": "ADEME, Région Grand Est", "Montant 1": 50000, "Financeur 2": "Commune de Thann",
            "Montant 2": "12 000,50 € HT", "Budget prévisionnel total € HT": "124 566 € HT", "Statut": "En cours",
            "Niveau de priorité": "Élevé", "Date de début": dt.datetime(2024, 1, 15), "Date de fin": "31/12/2026",
-           "Action en amélioration continue": "FAUX", "Actions liées": "eci 2.3 - Améliorer la valorisation"})])
+           "Action en amélioration continue": "FAUX", "Actions liées": "eci 2.3 - Améliorer la valorisation"})],
+               keep_help_rows=True)
     report = kb.load("plans", path, plan="pcaet", type="PCAET", territory="200036465")
     assert report.written["Action"] == 1
     a = kb.cypher("MATCH (a:Action) RETURN a.title AS title, a.number AS number, a.budget_total AS budget, "
                   "a.status AS status, a.priority AS priority, a.start AS start, a.end AS end, "
                   "a.citizen_participation AS cp, a.continuous AS cont").to_dict("records")[0]
-    assert a["title"] == "Développer le compostage partagé" and a["number"] == "1"
+    assert a["title"] == "Action 1 - Développer le compostage partagé" and a["number"] == "1"  # as TeT stores it
     assert (a["budget"], a["status"], a["priority"], a["cp"], a["cont"]) == (124566.0, "in_progress", "high",
                                                                            "consultation", False)
     assert (str(a["start"]), str(a["end"])) == ("2024-01-15", "2026-12-31")
@@ -153,34 +155,65 @@ def test_template_rows_are_skipped_and_everything_is_read(new_kb, tmp_path):
                        {"name": "Commune de Thann", "amount": 12000.5, "share": 12000.5, "kind": "public_body"},
                        {"name": "Région Grand Est", "amount": 50000.0, "share": 25000.0, "kind": "public_body"}]
     axes = kb.cypher("MATCH (:Action)-[:UNDER]->(x:Axis)-[:SUBAXIS_OF]->(p:Axis)-[:AXIS_OF]->(:Plan {id: 'pcaet'}) "
-                     "RETURN x.id AS sub, p.name AS axis").to_dict("records")
-    assert axes == [{"sub": "pcaet:1/1.1", "axis": "Réduire les déchets"}]
+                     "RETURN x.id AS sub, x.path AS path, x.number AS number, p.name AS axis").to_dict("records")
+    assert axes == [{"sub": "pcaet:1-reduire-les-dechets/1-1-biodechets",
+                     "path": "1. Réduire les déchets::1.1. Biodéchets", "number": "1.1",
+                     "axis": "1. Réduire les déchets"}]
     assert kb.cypher("MATCH (:Action)-[:CONTRIBUTES_TO {via: 'linked'}]->(m) RETURN m.id AS m")["m"].tolist() == [
         "eci_2.3"]
     assert counts(kb, "Service") == 1 and counts(kb, "Person") == 2
     assert kb.cypher("MATCH (a:Action) WHERE a.title CONTAINS 'coordination' RETURN a").empty
+    codes = [n.code for n in report.notes]
+    assert codes.count("template_row") == 2  # the template's instruction and example rows, skipped and said
+    text = "\n".join(report.warnings)
+    assert "row 4: the template's instruction row is still there: skipped" in text
+    assert "« 124 566 € HT »: read as 124566 €; Territoires en Transitions refuses it" in text
+    assert "« Montant € HT (Financeur 2) » holds « 12 000,50 € HT » as text: read as 12000.5 €" in text
+    assert "« Financeur 1 » names 2 funders (« ADEME, Région Grand Est »)" in text
+    assert "unused_column" not in codes  # the three « Montant € HT » columns are read
 
 
 def test_the_bare_template_is_an_empty_plan(empty_kb):
-    with pytest.raises(ValidationError, match="the plan has no actions") as exc:
+    with pytest.raises(InputError, match="only the template's own rows from row 4 on: no action to read") as exc:
         empty_kb.load("plans", TEMPLATE)
     assert "sheet 'Fichier dimport'" in str(exc.value)
     assert counts(empty_kb, "Plan") == 0
 
 
 def test_moved_and_renamed_columns_are_found_by_header(empty_kb, tmp_path):
+    """eitgraph finds columns by header text (TeT by position, and refuses the file: said)."""
     path = tet(tmp_path, "moved", [row("Composter les biodéchets", **{"Budget prévisionnel total € HT": 1000})])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         wb = openpyxl.load_workbook(path)
     ws = wb["Fichier dimport"]
-    ws.insert_cols(1)  # everything moves one column to the right
-    ws["A2"] = "Commentaire interne"
-    ws["E2"] = "Titre de l'action"  # was « Titre de la fiche action »
+    ws.insert_cols(2)  # everything after the axis moves one column to the right
+    ws["B2"] = "Commentaire interne"
+    ws["E2"] = "Titre de la fiche action"  # the 2023 header
     wb.save(path)
-    empty_kb.load("plans", path)
+    report = empty_kb.load("plans", path)
     assert empty_kb.cypher("MATCH (a:Action) RETURN a.title AS t, a.budget_total AS b").to_dict("records") == [
         {"t": "Composter les biodéchets", "b": 1000.0}]
+    assert any('La colonne B devrait être "Sous-axe (x.x)" et non "Commentaire interne"' in w
+               for w in report.warnings)
+    assert any("column 'Commentaire interne' is not used by plans" in w for w in report.warnings)
+
+
+def test_a_sheet_whose_a2_is_not_axe_x_is_read_when_named(empty_kb, tmp_path):
+    path = tet(tmp_path, "shifted", [row("Composter les biodéchets")])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(path)
+    wb["Fichier dimport"].insert_cols(1)
+    wb["Fichier dimport"]["A2"] = "Commentaire interne"
+    wb.save(path)
+    with pytest.raises(InputError, match=r"no sheet of this workbook is a Territoires en Transitions plan: expected "
+                                         r"« Axe \(x\) » in cell A2.*'Fichier dimport' \(A2: 'Commentaire interne'\)"):
+        empty_kb.load("plans", path)
+    report = empty_kb.load("plans", path, sheet="Fichier dimport")
+    assert report.written["Action"] == 1
+    assert any("sheet 'Fichier dimport' read as asked; Territoires en Transitions reads the first sheet whose A2 is "
+               "« Axe (x) » (none here: it would refuse this file)" in w for w in report.warnings)
 
 
 def test_missing_required_column_is_a_clear_error(empty_kb, tmp_path):
@@ -190,21 +223,30 @@ def test_missing_required_column_is_a_clear_error(empty_kb, tmp_path):
         wb = openpyxl.load_workbook(path)
     wb["Fichier dimport"]["D2"] = "Quelque chose"
     wb.save(path)
-    with pytest.raises(InputError, match=r"required column missing.*'Titre de la fiche action'") as exc:
+    expected = r"required column missing.*\"Titre de l'action\", 'Titre de la fiche action'"
+    with pytest.raises(InputError, match=expected) as exc:
         empty_kb.load("plans", path)
     assert "sheet 'Fichier dimport', row 2" in str(exc.value)
     assert counts(empty_kb, "Plan") == 0
 
 
-def test_duplicate_titles_in_one_plan_are_reported_not_merged(empty_kb, tmp_path):
-    path = tet(tmp_path, "dup", [row("Action 1 - Composter"), row("Composter", lead="Autre structure")])
-    with pytest.raises(ValidationError, match=r"row 7, column 'Titre de la fiche action': duplicate action title "
-                                              r"'Composter' in this plan \(also row 6\)"):
+def test_duplicate_titles_are_refused_within_one_axis_only(empty_kb, tmp_path):
+    path = tet(tmp_path, "dup", [row("Composter"), row("Composter", "2. Réemployer"), row("Composter", lead="Autre")])
+    with pytest.raises(ValidationError, match=r"row 6, column \"Titre de l'action\": the action « Composter » is "
+                                              r"already in axis « 1. Réduire les déchets » \(row 4\)") as exc:
         empty_kb.load("plans", path)
+    assert "1 problem(s)" in str(exc.value)  # the same title in another axis is another action
     assert counts(empty_kb, "Action") == 0
+    tet(tmp_path, "dup", [row("Composter"), row("Composter", "2. Réemployer"), row("composter")])
+    report = empty_kb.load("plans", path)
+    ids = empty_kb.cypher("MATCH (a:Action)-[r:IN_PLAN]->() RETURN a.id AS id ORDER BY r.row")["id"].tolist()
+    assert ids == ["act-composter--maison-de-l-emploi-thur-doller--1-reduire-les-dechets",
+                   "act-composter--maison-de-l-emploi-thur-doller--2-reemployer",
+                   "act-composter--maison-de-l-emploi-thur-doller--1-reduire-les-dechets-2"]
+    assert any(n.code == "near_duplicate" for n in report.notes)
 
 
-def test_budget_free_text_and_ambiguous_dates_are_reported(empty_kb, tmp_path):
+def test_budget_free_text_and_dates_are_reported(empty_kb, tmp_path):
     path = tet(tmp_path, "bad", [
         row("A", **{"Budget prévisionnel total € HT": "à définir", "Date de début": "03/25/2024"}),
         row("B", **{"Financeur 1": "ADEME", "Montant 1": "beaucoup", "Date de fin": "01/02/24"}),
@@ -212,16 +254,19 @@ def test_budget_free_text_and_ambiguous_dates_are_reported(empty_kb, tmp_path):
     with pytest.raises(ValidationError) as exc:
         empty_kb.load("plans", path)
     text = str(exc.value)
-    assert "4 problem(s)" in text
-    assert "row 6, column 'Budget prévisionnel total € HT': not an amount in € HT: 'à définir'" in text
-    assert "row 6, column 'Date de début': ambiguous date '03/25/2024'" in text
-    assert "row 7, column 'Montant € HT (Financeur 1)': not an amount in € HT: 'beaucoup'" in text
-    assert "row 7, column 'Date de fin': ambiguous date '01/02/24' (two-digit year)" in text
+    assert "3 problem(s)" in text
+    assert "row 4, column 'Budget prévisionnel total € HT': not an amount in € HT: 'à définir'" in text
+    assert "row 4, column 'Date de début': « 03/25/2024 » reads month first; write the day first: 25/03/2024" in text
+    assert "row 5, column 'Montant € HT (Financeur 1)': not an amount in € HT: 'beaucoup'" in text
     assert counts(empty_kb, "Plan") == 0
-    # free text kept on demand
-    good = tet(tmp_path, "keep", [row("A", **{"Budget prévisionnel total € HT": "à définir"})])
-    empty_kb.load("plans", good, budget_text="keep")
-    assert empty_kb.cypher("MATCH (a:Action) RETURN a.budget_note AS note")["note"].tolist() == ["à définir"]
+    # free text kept on demand; a two-digit year is read day first, with what TeT would do
+    good = tet(tmp_path, "keep", [row("A", **{"Budget prévisionnel total € HT": "à définir",
+                                               "Date de fin": "01/02/24"})])
+    report = empty_kb.load("plans", good, budget_text="keep")
+    got = empty_kb.cypher("MATCH (a:Action) RETURN a.budget_note AS note, a.end AS end").to_dict("records")
+    assert [(r["note"], str(r["end"])) for r in got] == [("à définir", "2024-02-01")]
+    assert any("« 01/02/24 » (a two-digit year): read as 1 février 2024; Territoires en Transitions would store "
+               "2 janvier 2024; write 01/02/2024" in w for w in report.warnings)
 
 
 def test_corrupt_and_password_protected_workbooks(empty_kb, tmp_path):
@@ -257,10 +302,10 @@ def test_sidecar_gives_plan_metadata_and_aliases(empty_kb, tmp_path):
 # -- one action, several plans ------------------------------------------------------------------------------
 
 def test_same_title_and_lead_in_two_plans_is_one_action(plans_kb):
-    df = plans_kb.cypher("MATCH (a:Action)-[:IN_PLAN]->(p:Plan) WHERE a.title STARTS WITH 'Mutualiser' "
+    df = plans_kb.cypher("MATCH (a:Action)-[:IN_PLAN]->(p:Plan) WHERE a.title CONTAINS 'Mutualiser la réparation' "
                          "RETURN a.id AS id, collect(p.id) AS plans")
     assert len(df) == 1 and sorted(df["plans"][0]) == ["codec", "eit"]
-    assert plans_kb.cypher("MATCH (o)-[:LEADS]->(a:Action) WHERE a.title STARTS WITH 'Mutualiser' "
+    assert plans_kb.cypher("MATCH (o)-[:LEADS]->(a:Action) WHERE a.title CONTAINS 'Mutualiser la réparation' "
                            "RETURN o.id AS id")["id"].tolist() == ["mef"]
 
 
@@ -350,3 +395,68 @@ def test_plans_against_flows(plans_kb):
     assert df.loc["textile", "finding"] == "flux secondaire sans action"
     big = plans_kb.query("plan-vs-flows", min_share=0.001).set_index("category")
     assert big.loc["textile", "finding"] == "flux important qu'aucune action ne cible"
+
+
+# -- workbooks Territoires en Transitions can import --------------------------------------------------------
+
+def _tet_readable(path) -> None:
+    """What TeT's reader needs of a workbook: note parts named as Excel names them, with relative targets,
+    and the 28 headers of row 2 as TeT checks them."""
+    import zipfile
+
+    from eitgraph.load.sources.plans.sheet import read_tet
+    from eitgraph.load.sources.plans.tetrules import header_mismatch
+
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+        assert not [n for n in names if n.startswith("xl/comments/") or "commentsDrawing" in n], names
+        rels = [z.read(n) for n in names if n.startswith("xl/worksheets/_rels/")]
+    assert rels and not any(b'Target="/xl/' in r for r in rels)
+    table = read_tet(path)
+    assert table.sheet == "Fichier dimport" and header_mismatch(table.headers) is None
+
+
+def test_the_example_plans_are_workbooks_tet_imports():
+    from eitgraph.load.sources.plans.sheet import read_tet
+
+    for path in sorted(shipped.path("examples", "thur-doller", "plans").glob("*.xlsx")):
+        _tet_readable(path)
+        table = read_tet(path)
+        assert table.rows[0][0] == 4 and not table.template_rows and not table.help_cells, path.name
+
+
+def test_the_plans_template_is_tets_and_reads_back(empty_kb, tmp_path):
+    from click.testing import CliRunner
+
+    from eitgraph.cli import cli
+
+    out = tmp_path / "modele.xlsx"
+    result = CliRunner().invoke(cli, ["template", "plans", "--out", str(out)])
+    assert result.exit_code == 0 and "the sheet « Fichier dimport » from row 4" in result.output
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(out)
+    ws = wb["Fichier dimport"]
+    ws["A4"], ws["D4"], ws["Y4"] = "1. Mobilité", "Schéma cyclable", "En cours"
+    from eitgraph.load.sources.plans.workbook import save_for_tet
+
+    save_for_tet(wb, out)
+    _tet_readable(out)
+    report = empty_kb.load("plans", out)
+    assert report.written["Action"] == 1 and not report.warnings
+
+
+def test_a_sous_action_budget_is_not_added_to_its_parents(empty_kb, tmp_path):
+    path = tet(tmp_path, "sa", [
+        row("Composter", **{"Budget prévisionnel total € HT": 1000}),
+        row("Composter", **{"Titre de la sous-action": "Composteurs de quartier",
+                            "Budget prévisionnel total € HT": 400}),
+        row("Réemployer"),
+        row("Réemployer", **{"Titre de la sous-action": "Ressourcerie", "Budget prévisionnel total € HT": 300}),
+    ])
+    empty_kb.load("plans", path, plan="sa")
+    python = empty_kb.query("consolidated-budgets", by="plan").set_index("key")
+    cypher = empty_kb.query("consolidated-budgets", by="plan", engine="cypher").set_index("key")
+    assert python.loc["sa", "budget"] == cypher.loc["sa", "budget"] == 1300  # 1000 (400 within it) + 300
+    assert python.loc["*", "budget"] == cypher.loc["*", "budget"] == 1300
+    assert python.loc["sa", "actions"] == 4

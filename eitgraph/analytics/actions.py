@@ -1,6 +1,9 @@
-"""The actions of the loaded plans, assembled once from the read side's plan facts: each action with its
-plans, leads, categories, référentiel measures and pillars, funders and top-level axes; and the budget
-of an action counted once."""
+"""The actions of the loaded plans, assembled once from the read side's plan facts: each action (and
+sous-action) with its plans, leads, categories, référentiel measures and pillars, funders and top-level
+axes; and the budget of an action counted once.
+
+A sous-action's budget is its own; when its parent action has a budget, the parent's is taken to include
+it, so the sous-action's budget is not added again (``within_parent``)."""
 
 from __future__ import annotations
 
@@ -24,6 +27,8 @@ class ActionInfo:
     pillars: dict[str, str] = field(default_factory=dict)
     funders: dict[str, dict] = field(default_factory=dict)  # org id -> {name, shares: {plan: share}}
     plan_axes: dict[str, str] = field(default_factory=dict)  # top-level axis id -> label
+    parent: str | None = None  # a sous-action's action
+    within_parent: bool = False  # a sous-action whose budget its parent's budget already counts
 
 
 def extract_actions(graph: GraphSource) -> dict[str, ActionInfo]:
@@ -33,8 +38,8 @@ def extract_actions(graph: GraphSource) -> dict[str, ActionInfo]:
     for r in facts.in_plans:
         a = out.get(r["id"])
         if a is None:
-            title = r["title"] + (f" — {r['sub']}" if r["sub"] else "")
-            a = out[r["id"]] = ActionInfo(r["id"], title, r["description"] or "", r["status"], r["budget"])
+            a = out[r["id"]] = ActionInfo(r["id"], r["title"], r["description"] or "", r["status"], r["budget"],
+                                          parent=r["parent"])
         a.plans[r["plan"]] = {"name": r["plan_name"], "budget": r["plan_budget"], "status": r["plan_status"]}
     for r in facts.leads:
         if r["id"] in out:
@@ -55,6 +60,9 @@ def extract_actions(graph: GraphSource) -> dict[str, ActionInfo]:
             f = out[r["id"]].funders.setdefault(r["org"], {"name": r["name"], "shares": {}})
             f["shares"][r["plan"]] = r["share"]
     _top_axes(out, facts)
+    for a in out.values():
+        parent = out.get(a.parent) if a.parent else None
+        a.within_parent = parent is not None and action_budget(parent)[0] is not None
     return out
 
 
@@ -76,14 +84,16 @@ def _top_axes(out: dict[str, ActionInfo], facts: PlanFacts) -> None:
     axes = {r["id"]: r for r in facts.axes}
     for r in facts.under:
         if r["id"] in out:
-            top = axes.get(r["axis"].split("/")[0])
+            top = axes.get(r["axis"].split("/")[0])  # a sub-axis id starts with its axis's
             if top:
-                label = f"{top['plan']} — " + (f"{top['number']}. " if top["number"] else "") + (top["name"] or "")
-                out[r["id"]].plan_axes[top["id"]] = label
+                out[r["id"]].plan_axes[top["id"]] = f"{top['plan']} — {(top['name'] or '').strip()}"
 
 
 def action_budget(a: ActionInfo) -> tuple[float | None, str]:
-    """The action's budget counted once: the largest figure its plans give, else the sum of its funders."""
+    """The action's budget counted once: the largest figure its plans give, else the sum of its funders;
+    nothing for a sous-action its parent's budget already counts."""
+    if a.within_parent:
+        return None, "budget compté dans celui de l'action parente"
     figures = [p["budget"] for p in a.plans.values() if p["budget"] is not None]
     if a.budget is not None:
         figures.append(a.budget)
@@ -100,6 +110,8 @@ def action_budget(a: ActionInfo) -> tuple[float | None, str]:
 
 
 def plan_budget(a: ActionInfo, plan: str) -> float | None:
+    if a.within_parent:
+        return None
     b = a.plans[plan]["budget"]
     return b if b is not None else action_budget(a)[0]
 

@@ -82,4 +82,5 @@ def template(kind, out, lang):
     Example: eitgraph template diagnostics --out diagnostic-flux.xlsx
     """
     write_template(kind, out, lang)
-    click.echo(f"Wrote {out}: fill the first sheet, then 'eitgraph load {kind} {out}'.")
+    where = "the sheet « Fichier dimport » from row 4" if kind == "plans" else "the first sheet"
+    click.echo(f"Wrote {out}: fill {where}, then 'eitgraph load {kind} {out}'.")

@@ -1,11 +1,13 @@
 """Blank workbooks a consultancy or an officer can fill: one per source kind, French headers
-(the first alias of each column), with a help sheet listing types, accepted values and options."""
+(the first alias of each column), with a help sheet listing types, accepted values and options; for
+``plans``, the Territoires en Transitions import template (its own help sheet), which TeT imports too."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from ..present.text import term, text
+from .sources.plans.workbook import blank_tet_workbook, save_for_tet
 from .spec import LoaderSpec
 
 
@@ -20,6 +22,9 @@ def write_template(kind: str, out: Path, lang: str = "fr") -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
+    if kind == "plans":  # the Territoires en Transitions template itself, ready for TeT's importer too
+
+        return save_for_tet(blank_tet_workbook()[0], out)
     spec = LoaderSpec.load(kind)
     headings = text(lang, "workbook.headings").split("|")
     yes, no = text(lang, "workbook.yes"), text(lang, "workbook.no")

@@ -27,6 +27,7 @@ from .sources import (
     territory,
     workshops,
 )
+from .sources.plans.sheet import read_tet
 from .sources.plans.transform import transform_form, transform_tet
 from .tables import Table
 
@@ -52,7 +53,7 @@ SOURCES: dict[str, Source] = {
     "synergies": Source(synergies.transform),
     "workshops": Source(workshops.transform),
     "referentiel": Source(referentiel.transform),
-    "plans": Source(transform_tet),
+    "plans": Source(transform_tet, reader=read_tet),
     "plan-form": Source(transform_form),
     "rdf": Source(rdf.transform, reader=rdf_triples.read),
 }

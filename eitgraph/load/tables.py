@@ -225,3 +225,44 @@ def sidecar_path(file: str | Path) -> Path | None:
         if candidate != path and candidate.exists():
             return candidate
     return None
+
+
+def merged_ranges(path: str | Path, sheet: str) -> list[tuple[int, int, int, int]]:
+    """The merged ranges of a sheet as (first row, first column, last row, last column), 1-based, read
+    from the sheet's XML (a read-only workbook does not give them). Whoever reads a merged range as its
+    top-left value in every cell (as Excel readers such as exceljs do) fills them from this.
+
+    >>> import openpyxl, tempfile, os
+    >>> wb = openpyxl.Workbook(); wb.active.title = "Plan"; wb.active.merge_cells("A4:B6")
+    >>> f = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False); f.close(); wb.save(f.name)
+    >>> merged_ranges(f.name, "Plan")
+    [(4, 1, 6, 2)]
+    >>> os.unlink(f.name)
+    """
+    import posixpath
+    import re
+    import xml.etree.ElementTree as ET
+
+    from openpyxl.utils.cell import range_boundaries
+
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+          "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
+    try:
+        with zipfile.ZipFile(path) as z:
+            book = ET.fromstring(z.read("xl/workbook.xml"))
+            rid = next((s.get(f"{{{ns['r']}}}id") for s in book.iterfind("m:sheets/m:sheet", ns)
+                        if s.get("name") == sheet), None)
+            rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+            target = next((r.get("Target") for r in rels.iterfind("p:Relationship", ns) if r.get("Id") == rid), None)
+            if target is None:
+                return []
+            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            data = z.read(part)
+    except (KeyError, zipfile.BadZipFile, ET.ParseError):
+        return []
+    out = []
+    for ref in re.findall(rb'<(?:\w+:)?mergeCell\s+ref="([^"]+)"', data):
+        min_col, min_row, max_col, max_row = range_boundaries(ref.decode())
+        out.append((min_row, min_col, max_row, max_col))
+    return out

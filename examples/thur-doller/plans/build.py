@@ -5,8 +5,10 @@
 
 The convergent plans are those the EIT application names (TEPCV Thur Doller, CODEC and Territoire Zéro
 Déchet Zéro Gaspillage of Thann-Cernay, PLP of the SM4, PTCE Massif des Vosges, GPECT ESS of the MEF)
-and the EIT action plan with its four axes. The seeds give the EIT axes and themes; every other action,
-amount and date is illustrative (« Notes » says so, and the sidecars mark illustrative plans).
+and the EIT action plan with its four axes (and one sous-action: the wood working group of action 1.1).
+The seeds give the EIT axes and themes; every other action, amount and date is illustrative (« Notes »
+says so, and the sidecars mark illustrative plans). The workbooks are written so that Territoires en
+Transitions imports them as they are (tetbook.py).
 """
 
 from __future__ import annotations
@@ -29,8 +31,10 @@ ALIASES = {"MEF Thur Doller": "mef-thur-doller", "CC de Thann-Cernay": "cc-thann
 
 
 def action(axis, title, desc, lead, partners="", funders=(), budget=None, status="En cours", priority="Moyen",
-           start=None, end=None, linked="", sub_axis=None, notes=ILLU, service=None, person=None, elu=None):
-    row = {"Axe (x)": axis, "Titre de la fiche action": title, "Descriptif": desc, "Structure pilote": lead,
+           start=None, end=None, linked="", sub_axis=None, notes=ILLU, service=None, person=None, elu=None,
+           sub_action=None):
+    row = {"Axe (x)": axis, "Titre de l'action": title, "Titre de la sous-action": sub_action, "Descriptif": desc,
+           "Structure pilote": lead,
            "Partenaires": partners, "Budget prévisionnel total € HT": budget, "Statut": status,
            "Niveau de priorité": priority, "Date de début": start, "Date de fin": end, "Actions liées": linked,
            "Notes": notes}
@@ -67,15 +71,21 @@ PLANS = {
                    "Chargé de mission EIT : animation des groupes de travail bois, papier-carton, textile, métaux-DEEE et "
                    "biodéchets, études de faisabilité des 27 pistes de synergies.",
                    "MEF Thur Doller", "Positiv'Energies, Idée Alsace", [("ADEME", 60000), ("Région Grand Est", 40000)],
-                   "150 000 € HT", "En cours", "Élevé", D(2016, 5, 1), D(2019, 4, 30), "eci 3.5 - Soutenir les projets d'EIT",
+                   150000, "En cours", "Élevé", D(2016, 5, 1), D(2019, 4, 30), "eci 3.5 - Soutenir les projets d'EIT",
                    person="Florence Faivre", elu="Alain Bohrer", notes="Montants illustratifs."),
+            action("Axe 1 : Mise en œuvre des synergies identifiées avec les entreprises engagées et animation",
+                   "Action 1.1 - Animer les groupes de travail et mettre en œuvre les synergies",
+                   "Groupe de travail bois : inventaire des gisements de chutes et de palettes des entreprises "
+                   "pilotes et des débouchés locaux.", "MEF Thur Doller", "Idée Alsace", [], None, "En cours",
+                   "Moyen", D(2016, 9, 1), D(2017, 12, 31), "eci 3.5", sub_action="Animer le groupe de travail bois",
+                   person="Florence Faivre"),
             action("Axe 1 : Mise en œuvre des synergies identifiées avec les entreprises engagées et animation",
                    "Action 1.2 - " + PALETTES[0], PALETTES[1], "MEF Thur Doller",
                    "Chantier d'insertion palettes et bois Thur Doller (illustratif)", [("ADEME", 15000)], 30000,
                    "À venir", "Élevé", D(2017, 1, 1), D(2018, 12, 31), "eci 3.5"),
             action("Axe 1 : Mise en œuvre des synergies identifiées avec les entreprises engagées et animation",
                    "Action 1.3 - " + SENSI[0], SENSI[1], "MEF Thur Doller", "SMTC, CCI Alsace Eurométropole",
-                   [], "8 000", "En cours", "Moyen", "01/09/2016", "31/12/2018", "eci 5.3"),
+                   [], 8000, "En cours", "Moyen", "01/09/2016", "31/12/2018", "eci 5.3"),
             action("Axe 1 : Mise en œuvre des synergies identifiées avec les entreprises engagées et animation",
                    "Action 1.4 - Valoriser la chaleur fatale et l'hydrogène fatal des sites chimiques",
                    "Étude de valorisation de la chaleur fatale, de l'hydrogène et du CO2 des sites chimiques de Thann.",
@@ -102,16 +112,16 @@ PLANS = {
          "illustrative": True},
         [
             action("1. Prévenir les déchets des ménages et des entreprises", "1.1 " + SENSI[0], SENSI[1],
-                   "MEF Thur Doller", "SMTC", [("ADEME", 4000)], "8 000 € HT", "En cours", "Moyen",
+                   "MEF Thur Doller", "SMTC", [("ADEME", 4000)], 8000, "En cours", "Moyen",
                    "01/09/2016", "31/12/2018", "eci 2.1"),
             action("1. Prévenir les déchets des ménages et des entreprises",
                    "1.2 Valoriser les biodéchets des entreprises par le compostage",
                    "Compostage et valorisation des biodéchets des restaurants, commerces et entreprises agroalimentaires.",
-                   "SMTC", "Les Halles de Cernay, Super U", [("ADEME, Région Grand Est", "30 000")], "60 000",
+                   "SMTC", "Les Halles de Cernay, Super U", [("ADEME", 15000), ("Région Grand Est", 15000)], 60000,
                    "À venir", "Élevé", D(2017, 3, 1), D(2018, 12, 31), "eci 2.3"),
             action("2. Développer le réemploi", "2.1 Soutenir la ressourcerie et le réemploi des objets",
                    "Collecte d'objets réutilisables en déchèterie au profit de la communauté Emmaüs.",
-                   "Emmaüs Cernay", "SMTC", [("CC de Thann-Cernay", 12000)], "25 000", "En cours", "Moyen",
+                   "Emmaüs Cernay", "SMTC", [("CC de Thann-Cernay", 12000)], 25000, "En cours", "Moyen",
                    D(2016, 1, 1), D(2018, 12, 31), "eci 3.3"),
         ]),
     "codec-thann-cernay": (
@@ -125,11 +135,11 @@ PLANS = {
                    "Mutualiser la collecte des papiers et cartons des entreprises",
                    "Collecte mutualisée des papiers-cartons de bureau et des cartons d'emballage des zones d'activités.",
                    "CC de Thann-Cernay", "Collecteur DIB Sud Alsace (illustratif), Burda Druck France",
-                   [("CC de Thann-Cernay", 5000)], "12 000", "À discuter", "Moyen", D(2017, 6, 1), D(2018, 12, 31),
+                   [("CC de Thann-Cernay", 5000)], 12000, "À discuter", "Moyen", D(2017, 6, 1), D(2018, 12, 31),
                    "eci 2.5", service="Service développement économique"),
             action("Axe 2. Exemplarité de la collectivité", "Intégrer des clauses environnementales dans les achats",
                    "Achats responsables : clauses environnementales et d'insertion dans les marchés publics.",
-                   "CC de Thann-Cernay", "MEF Thur Doller", [], "5 000", "En cours", "Moyen", D(2016, 1, 1),
+                   "CC de Thann-Cernay", "MEF Thur Doller", [], 5000, "En cours", "Moyen", D(2016, 1, 1),
                    D(2018, 12, 31), "eci 3.2", service="Service des marchés publics"),
         ]),
     "plp-sm4": (
@@ -138,13 +148,13 @@ PLANS = {
         [
             action("Axe 1 : Biodéchets", "Développer le compostage des biodéchets des professionnels",
                    "Accompagner les entreprises et les restaurants dans le compostage et la valorisation de leurs biodéchets.",
-                   "SM4", "CC de Thann-Cernay", [("ADEME", 20000)], "45 000 € HT", "En cours", "Élevé",
+                   "SM4", "CC de Thann-Cernay", [("ADEME", 20000)], 45000, "En cours", "Élevé",
                    D(2016, 1, 1), D(2021, 12, 31), "eci 2.3"),
-            action("Axe 2 : Sensibilisation", SENSI[0], SENSI[1], "MEF Thur Doller", "SMTC", [], "8000", "En cours",
+            action("Axe 2 : Sensibilisation", SENSI[0], SENSI[1], "MEF Thur Doller", "SMTC", [], 8000, "En cours",
                    "Moyen", "01/09/2016", "31/12/2018", "eci 2.1"),
             action("Axe 2 : Sensibilisation", "Lutter contre le gaspillage alimentaire en restauration collective",
                    "Pesées, sensibilisation des convives et dons des invendus en restauration collective.",
-                   "SM4", "Restauration collective Thur Doller (illustratif)", [], "15 000", "À venir", "Moyen",
+                   "SM4", "Restauration collective Thur Doller (illustratif)", [], 15000, "À venir", "Moyen",
                    D(2017, 9, 1), D(2019, 6, 30), "eci 2.1"),
         ]),
     "ptce-massif-des-vosges": (
@@ -182,7 +192,7 @@ PLANS = {
             action("Axe 1 : Énergies renouvelables", "Développer les chaufferies biomasse alimentées par le bois local",
                    "Chaufferies bois énergie des collectivités approvisionnées en plaquettes et bois de palettes locaux.",
                    "PETR du Pays Thur Doller", "Scierie de la haute vallée de la Thur (illustratif)",
-                   [("ADEME", 200000), ("Région Grand Est", 100000)], "500 000 € HT", "En cours", "Élevé",
+                   [("ADEME", 200000), ("Région Grand Est", 100000)], 500000, "En cours", "Élevé",
                    D(2015, 6, 1), D(2018, 12, 31), ""),
             action("Axe 2 : Économie circulaire", "Récupérer la chaleur fatale des industriels pour les réseaux de chaleur",
                    "Étude de récupération de la chaleur fatale des sites chimiques pour un réseau de chaleur.",

@@ -1,45 +1,62 @@
 """Plans and their actions → Plan, Axis, Action nodes and who leads, partners, pilots and funds them.
 
-Two source kinds share this transform: ``plans`` (the Territoires en Transitions import workbook) and
-``plan-form`` (a plain CSV/XLSX form, one row per action).
+Two source kinds share this transform: ``plans`` (the Territoires en Transitions import workbook, read
+as TeT's own importer reads it: ``apps/backend/src/plans/plans/import-plan-aggregate`` of
+``incubateur-ademe/territoires-en-transitions``) and ``plan-form`` (a plain CSV/XLSX form, one row per
+action, with the same columns).
 
-Rules (documented here because they decide what merges):
+Rules (documented here because they decide what is read and what merges):
 
-* **Template rows.** In the TeT workbook the rows under the headers that hold the template's format
-  (« Champ texte »…), its instructions, and its pre-filled example (« Assurer la coordination de la
-  transition écologique » / « La Collectivité Exemple ») are skipped, with any problem found in them;
-  cells holding the template's placeholder (« Ces informations devront être saisies… ») count as empty.
+* **The sheet** (``plans``) is the first, in tab order and hidden ones included, whose A2 is « Axe (x) »,
+  as in TeT (``--sheet`` chooses another); headers on row 2; rows 1–3 are skipped by position; every
+  filled row from row 4 is read; a merged cell is read as its range's top-left value. **Columns are
+  found by their header text**, not by position as TeT does: a file TeT refuses for its header order or
+  spelling is read, with a warning quoting TeT's refusal.
+* **Template text.** A row whose every cell is the template's own instruction or example text is
+  skipped (warned: TeT would read it and refuse the file); a cell still holding the template's help text
+  (« Ces informations devront être saisies… », « Choisissez l'option… ») is read as empty (warned, naming
+  it); a real action is never dropped for it.
 * **Plan metadata** comes from the loader options, else from a sidecar YAML next to the file
   (``plan.xlsx.yaml`` or ``plan.yaml``: id, name, type, territory, owner, period_start, period_end,
   description, illustrative, and ``organisations``: a map from names as written to Organisation ids).
-* **Axes** are parsed as « 1. Titre », « 1.1. Titre », « Axe 1 : Titre », « Objectif stratégique 2. Titre »,
-  « 4.2 : Titre », « II. Titre »; an axis is keyed by the plan id and the path of its numbers (or of
-  the slugs of unnumbered names). A row that gives a sub-axis but no axis inherits the axis of the
-  row above (merged cells read as empty).
+* **Axes** (:mod:`.axes`): the path of a row is its non-empty « Axe », « Sous-axe », « Sous-sous axe »
+  cells — no inheritance from the row above, no level required —, and an axis is one exact text path
+  of names (TeT's key); names are kept whole, numbering included (a number is parsed for display).
+* **Actions and sous-actions.** The title is the cell as TeT stores it (trimmed; numbering and line
+  breaks kept; at most 300 characters). A row with « Titre de la sous-action » is a sous-action: an
+  Action titled with it, SUB_ACTION_OF the action of the same axis path titled as its « Titre de
+  l'action », which must have a row of its own (else an error naming the sous-action). Two actions with
+  the same exact title in one axis path are refused, as TeT refuses them; elsewhere the same title is
+  another action.
 * **Action identity.** The « Identifiant » column when given; else ``act-<slug of the title without
-  its numbering[-sub-action]>--<id of the first lead structure>`` (or ``--<plan id>`` without a lead).
-  The same action in two plans is therefore one Action with two IN_PLAN links; each plan's dataset
-  owns only its own links. Two rows of one plan with the same title (and sub-action) are an error.
-* **Organisations** named as leads, partners or funders (comma-separated) are matched, in order, by
-  the sidecar's ``organisations`` map, by Organisation id, by the slug of the name as an id, then by
-  folded name (case, accents and punctuation ignored). Unmatched names become new organisations
-  keyed by the slug of the name, with a kind guessed from the name (:func:`.keywords.guess_kind`: collectivities,
-  syndicats, PETR → public_body; ADEME, Banque des Territoires → funder; CCI/CMA → consular; DREAL,
-  préfecture → state_service; associations, Emmaüs, insertion → ess; SA/SAS/SARL → company…), or no
-  kind when nothing fits. Services (« Direction ou service pilote ») are Service nodes keyed by the slug
-  of their name; persons (pilots, elected referents) are Person nodes keyed by the slug of their name,
-  as the stakeholder loader does.
-* **Funders.** « Financeur N » with the amount of the « Montant » column right after it (or a
-  « Montant financeur N » column); a cell naming several funders shares its amount equally (``share``).
-* **Référentiel and pillars.** « eci 2.1 - … » in « Mesures liées » / « Actions liées » links the action to
-  Measure ``eci_2.1`` (which must be loaded: ``eitgraph load referentiel reference:…``); « Piliers » and
-  « Catégories de matières » columns link explicitly. Without them, and unless ``infer=false``, the
-  keyword rules :data:`.keywords.PILLAR_KEYWORDS` and :data:`.keywords.CATEGORY_KEYWORDS` applied to the
-  title, sub-action and description link pillars and (loaded) material categories, with ``via: 'keywords'``.
+  its numbering>--<id of the first lead structure>`` (or ``--<plan id>`` without a lead), so the same
+  action in two plans is one Action with two IN_PLAN links (each plan's dataset owns only its own links).
+  Actions of one plan that would share an id get their axis path added, then a row-order suffix; a
+  sous-action's id is its parent's followed by its own title.
+* **Values** (:mod:`.readings`): what the author meant — dates day first, known spellings of statuses
+  and priorities —, with a warning wherever TeT would store something else or refuse the file
+  (:mod:`.tetrules` restates TeT's readings: its fuzzy matching, its date parsing, its number coercion).
+* **Lists** (structures, partners, services, persons, funders): split on commas outside ( ), "…" and
+  « … », repeats dropped ignoring case, as TeT splits them. Names of organisations are matched, in
+  order, by the sidecar's ``organisations`` map, then as mentions (:mod:`eitgraph.load.identity`
+  matches them with other files' organisations, or creates them with a kind guessed from the name by
+  :func:`.keywords.guess_kind`). Services are Service nodes and persons Person nodes, keyed by the slug
+  of their name.
+* **Funders.** « Financeur N » with the « Montant € HT » column right after it (or a « Montant financeur
+  N » column); several funders in one cell share its amount (``share``) — TeT makes one funder of the
+  cell: warned; a funder without amount is kept without amount — TeT drops it: warned.
+* **Référentiel and pillars.** « eci 2.1 - … » in « Mesures liées » / « Actions liées » links the action
+  to Measure ``eci_2.1`` when the shipped référentiel has that item (the Measure is mentioned, so the
+  link holds whether ``eitgraph load referentiel`` runs before or after; a warning says when it has not
+  run yet); « Piliers » and « Catégories de matières » columns link explicitly. Without them, and unless
+  ``infer=false``, the keyword rules :data:`.keywords.PILLAR_KEYWORDS` and :data:`.keywords.CATEGORY_KEYWORDS`
+  applied to the title and description link pillars and (loaded) material categories, with ``via: 'keywords'``.
 
-One module per concern: :mod:`.numbering` (axes, action numbers, names in a cell), :mod:`.keywords`
-(pillars, categories and organisation kinds guessed from words), :mod:`.metadata` (the plan, from
-options or a sidecar), :mod:`.organisations` (names → Organisation ids), :mod:`.workbook` (the TeT
-template's own rows and amount columns), :mod:`.links` (axes, people, funders, measures, pillars and
-categories of an action) and :mod:`.transform` (one plan's rows → actions).
+One module per concern: :mod:`.sheet` (finding and reading the sheet), :mod:`.workbook` (the template's
+own texts; writing workbooks TeT can import), :mod:`.tetrules` (TeT's readings), :mod:`.readings`
+(eitgraph's readings and the warnings), :mod:`.report` (warnings about the workbook), :mod:`.axes`,
+:mod:`.numbering` (numbers in titles and names, short ids), :mod:`.keywords` (pillars, categories and
+organisation kinds guessed from words), :mod:`.metadata` (the plan, from options or a sidecar),
+:mod:`.organisations` (names → Organisation mentions), :mod:`.links` (people, funders, measures,
+pillars and categories of an action) and :mod:`.transform` (one plan's rows → actions).
 """
