@@ -18,7 +18,7 @@ from . import shipped
 from .catalogue import Catalogue
 from .config import StoreConfig
 from .load.commands import datasets, drop, duplicates, merge, print_notes, undo
-from .errors import EitgraphError
+from .errors import ConfigError, EitgraphError
 from .kb import KnowledgeBase, example_manifest
 from .load.blank_workbooks import write_template
 from .load.spec import LoaderSpec, available_kinds
@@ -27,6 +27,7 @@ from .model.graph import load_model
 from .output import FORMATS, emit
 from .rdf.command import export_group
 from .report.command import indicators_command, report_command
+from .safe import terminal_safe
 from .version import __version__
 
 
@@ -45,7 +46,7 @@ def _pairs(values: tuple[str, ...], what: str) -> dict:
     for item in values:
         key, sep, value = item.partition("=")
         if not sep or not key:
-            raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint=what)
+            raise ConfigError(f"{what}: expected NAME=VALUE, got {item!r}")
         out[key.strip()] = value
     return out
 
@@ -59,7 +60,13 @@ class EitgraphGroup(click.Group):
         except EitgraphError as exc:
             if ctx.obj and ctx.obj.debug:
                 raise
-            click.secho(f"Error: {exc}", fg="red", err=True)
+            click.secho(terminal_safe(f"Error: {exc}"), fg="red", err=True)
+            ctx.exit(1)
+        except OSError as exc:  # a file the command reads or writes: one message, never a traceback
+            if ctx.obj and ctx.obj.debug:
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.secho(terminal_safe(f"Error: {where}{exc.strerror or exc}"), fg="red", err=True)
             ctx.exit(1)
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
@@ -119,7 +126,7 @@ def _progress_factory(label: str):
 
 @cli.command()
 @click.argument("kind", type=click.Choice(available_kinds()))
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))  # checked by the loader
 @click.option("--dry-run", is_flag=True, help="Validate and report what would be written; write nothing.")
 @click.option("--dataset", "dataset_id", help="Dataset id [default: KIND:file name]; reloads replace it.")
 @click.option("--sheet", help="Excel sheet name [default: the first sheet].")
@@ -148,11 +155,11 @@ def load(obj: Context, kind, files, dry_run, dataset_id, sheet, encoding, delimi
         raise click.BadParameter("--dataset names one dataset; give one file", param_hint="--dataset")
     with obj.open() as kb:
         for path in files:
-            click.echo(f"Reading and validating {path.name}…", err=True)
+            click.echo(terminal_safe(f"Reading and validating {path.name}…"), err=True)
             report = kb.load(kind, path, dataset_id=dataset_id, dry_run=dry_run, sheet=sheet, encoding=encoding,
                              delimiter=delimiter, force=force, strict=strict, on_error=on_error,
                              errors_file=errors_file, progress=_progress_factory(path.name), **opts)
-            click.echo(report.summary())
+            click.echo(terminal_safe(report.summary()))
             print_notes(report)
 
 
@@ -184,8 +191,8 @@ def status(obj: Context):
     if info["datasets"]:
         click.echo("Datasets:")
         for d in info["datasets"]:
-            click.echo(f"  {d['dataset']:<32} {d['rows'] or 0:>7} rows  {d['file']}  {d['loaded_at']}  "
-                       f"sha256 {d['sha256']}")
+            click.echo(terminal_safe(f"  {d['dataset']:<32} {d['rows'] or 0:>7} rows  {d['file']}  {d['loaded_at']}  "
+                                     f"sha256 {d['sha256']}"))
     else:
         click.echo("No dataset loaded yet: try 'eitgraph demo' or 'eitgraph load'.")
 
@@ -194,7 +201,7 @@ def status(obj: Context):
 @click.argument("name")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Query parameter (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@click.option("--out", type=click.Path(path_type=Path), help="Write to this file.")  # checked when written
 @click.option("--engine", type=click.Choice(["python", "cypher"]),
               help="For queries computed in Python: run their Cypher text instead (small graphs).")
 @click.pass_obj
@@ -329,7 +336,7 @@ def kinds(kind):
 
 @cli.command()
 @click.argument("kind", type=click.Choice(available_kinds()))
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The .xlsx to write.")
+@click.option("--out", required=True, type=click.Path(path_type=Path), help="The .xlsx to write.")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
 def template(kind, out, lang):
     """Write a blank workbook for a source kind, with its headers and a help sheet.

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..safe import write_output
 from .spec import LoaderSpec
 
 TYPE_HELP = {
     "fr": {"string": "texte", "number": "nombre (virgule décimale acceptée)", "integer": "nombre entier",
+           "count": "nombre entier positif ou nul",
            "siret": "SIRET (14 chiffres, clé de Luhn)", "siren": "SIREN (9 chiffres)",
            "insee": "code INSEE de commune (5 caractères)", "departement": "code département",
            "naf": "code NAF rév. 2 (20.13B)", "boolean": "oui / non", "score": "1, 2, 3 ou faible / moyen / fort",
            "date": "date (31/03/2024)"},
     "en": {"string": "text", "number": "number (decimal comma accepted)", "integer": "whole number",
+           "count": "whole number, zero or more",
            "siret": "SIRET (14 digits, Luhn key)", "siren": "SIREN (9 digits)", "insee": "INSEE commune code",
            "departement": "département code", "naf": "NAF rev. 2 code (20.13B)", "boolean": "yes / no",
            "score": "1, 2, 3 or low / medium / high", "date": "date (2024-03-31)"},
@@ -62,5 +65,5 @@ def write_template(kind: str, out: Path, lang: str = "fr") -> Path:
                       c.description])
     for letter, width in zip("ABCDEF", (30, 12, 36, 40, 60, 40), strict=True):
         sheet.column_dimensions[letter].width = width
-    wb.save(out)
-    return out
+    # Headers and help come from the loader mappings, not from users' files; the file is written safely.
+    return write_output(out, lambda tmp: wb.save(tmp))

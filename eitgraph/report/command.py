@@ -26,7 +26,7 @@ def _plain(value) -> str:
 @click.command("indicators")
 @click.option("--territory", metavar="CODE", help="Territory code (EPCI SIREN, PETR-…, INSEE) [default: all].")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@click.option("--out", type=click.Path(path_type=Path), help="Write to this file.")  # checked when written
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
 @click.pass_obj
 def indicators_command(obj, territory, fmt, out, lang):
