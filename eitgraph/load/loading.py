@@ -23,13 +23,14 @@ from pathlib import Path
 
 from ..errors import ConfigError, EitgraphError, Location, Problems, ValidationError
 from ..model.graph import Model, load_model
+from ..safe import check_output
 from .filestore import FileStore, file_sha256
 from .graphbatch import GraphBatch
 from .querybuilder import QueryBuilder
 from .records import Record
 from .rejects import write_rejects
 from .spec import LoaderSpec, kind_ranks
-from .tables import Table, read_table, sidecar_path
+from .tables import Table, check_input_file, check_reading_options, read_table, sidecar_path
 from .writeplan import LoadAborted, Note, Plan, Planner, Precedence, dataset_kinds
 
 Progress = Callable[[int, int], None]  # (done, total) in rows written
@@ -175,8 +176,10 @@ class Loader:
         path = Path(path)
         named = dataset_id is None
         dataset_id = dataset_id or f"{kind}:{dataset_name(path.stem)}"
-        if not path.exists():
-            raise EitgraphError(f"{path}: file not found")
+        check_input_file(path)  # before anything opens it: a FIFO or a device would hang the read
+        check_reading_options(encoding, delimiter, str(path))
+        if on_error == "skip" and errors_file:  # before writing: the rejected rows must have somewhere to go
+            check_output(errors_file)
         sha = file_sha256(path)
         side = sidecar_path(path)
         if side:  # metadata kept beside the file is part of the dataset
