@@ -27,10 +27,10 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
-import regional  # noqa: E402  (the shared generator)
+import regional
 
-import eitgraph  # noqa: E402
-from eitgraph import shipped  # noqa: E402
+import eitgraph
+from eitgraph import shipped
 
 
 def rewrite(src: Path, dest: Path, edit) -> None:

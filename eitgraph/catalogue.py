@@ -17,6 +17,7 @@ True
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,8 @@ from pathlib import Path
 import yaml
 
 from . import shipped
-from .errors import QueryError
+from .errors import InputError, QueryError
+from .safety.inputs import check_input_file  # a FIFO would hang the read
 from .values import parse_boolean, parse_number, split_list
 
 _PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -32,30 +34,64 @@ TYPES = ("string", "integer", "number", "boolean", "list")
 ENGINES = ("cypher", "python")
 
 
+INT64 = 2**63 - 1
+
+
 @dataclass(frozen=True)
 class Parameter:
+    """A query parameter. Numbers are bounded: ``min`` and ``max`` from the query header, else zero or
+    more (no catalogue parameter is meaningfully negative: a count, a distance, a share, a length),
+    and always what the store holds (64-bit integers, finite numbers).
+
+    >>> Parameter("top", "integer").coerce("-1")
+    Traceback (most recent call last):
+    ...
+    eitgraph.errors.QueryError: parameter 'top' must be at least 0, got '-1'
+    """
+
     name: str
     type: str = "string"
     required: bool = False
     default: object = None
     description: str = ""
+    min: float | None = None
+    max: float | None = None
 
     def coerce(self, value):
-        """CLI values arrive as text; convert them to the declared type."""
-        if value is None or not isinstance(value, str):
+        """CLI values arrive as text; convert them to the declared type and check its bounds."""
+        if value is None:
             return value
+        raw = value
         try:
-            if self.type == "integer":
-                return int(value)
-            if self.type == "number":
-                return parse_number(value)
-            if self.type == "boolean":
-                return parse_boolean(value)
-            if self.type == "list":
-                return split_list(value, ",")
+            if isinstance(value, str):
+                if self.type == "integer":
+                    value = parse_number(value)
+                    if not value.is_integer():
+                        raise ValueError(value)
+                    value = int(value)
+                elif self.type == "number":
+                    value = parse_number(value)
+                elif self.type == "boolean":
+                    return parse_boolean(value)
+                elif self.type == "list":
+                    return split_list(value, ",")
+                else:
+                    return value
         except ValueError:
-            raise QueryError(f"parameter {self.name!r} must be of type {self.type}, got {value!r}") from None
+            raise QueryError(f"parameter {self.name!r} must be of type {self.type}, got {raw!r}") from None
+        if self.type in ("integer", "number") and isinstance(value, (int, float)) and not isinstance(value, bool):
+            self._check_bounds(value, raw)
         return value
+
+    def _check_bounds(self, value, raw) -> None:
+        if isinstance(value, float) and not math.isfinite(value):
+            raise QueryError(f"parameter {self.name!r} must be a finite number, got {raw!r}")
+        low = 0 if self.min is None else self.min
+        high = self.max if self.max is not None else INT64
+        if value < low:
+            raise QueryError(f"parameter {self.name!r} must be at least {low:g}, got {raw!r}")
+        if value > high:
+            raise QueryError(f"parameter {self.name!r} must be at most {high:g}, got {raw!r}")
 
 
 @dataclass(frozen=True)
@@ -87,7 +123,15 @@ class Query:
 
 
 def parse_query_file(path: Path) -> Query:
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raw = path.read_bytes()
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise QueryError(f"{path}, row {line}: byte 0x{raw[exc.start]:02x} is not UTF-8; save the query file "
+                         "as UTF-8") from None
+    except OSError as exc:
+        raise QueryError(f"{path}: cannot read the query file: {exc.strerror or exc}") from None
     header, body = [], []
     for line in text.splitlines():
         if not body and line.startswith("//"):
@@ -106,7 +150,7 @@ def parse_query_file(path: Path) -> Query:
         if spec.get("type", "string") not in TYPES:
             raise QueryError(f"{path}: parameter {name}: type must be one of {', '.join(TYPES)}")
         params[name] = Parameter(name, spec.get("type", "string"), bool(spec.get("required", False)),
-                                 spec.get("default"), spec.get("description", ""))
+                                 spec.get("default"), spec.get("description", ""), spec.get("min"), spec.get("max"))
     engine = meta.get("engine", "cypher")
     if engine not in ENGINES:
         raise QueryError(f"{path}: engine must be one of {', '.join(ENGINES)}, not {engine!r}")
@@ -138,7 +182,15 @@ class Catalogue:
         return iter(self._queries[n] for n in self.names())
 
     def get(self, name: str) -> Query:
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]+://", name):
+            raise QueryError(f"{name!r}: a query is a catalogue name or a local .cypher file; eitgraph does not "
+                             "download queries")
         if name.endswith(".cypher") and Path(name).exists():
+
+            try:
+                check_input_file(name)
+            except InputError as exc:
+                raise QueryError(str(exc)) from None
             return parse_query_file(Path(name))
         try:
             return self._queries[name]

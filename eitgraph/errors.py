@@ -26,6 +26,10 @@ class StoreLockedError(StoreError):
     """Another process owns the data folder and no server of it is reachable."""
 
 
+class OutputError(EitgraphError):
+    """A file eitgraph was asked to write cannot be written (missing folder, full disk, no permission)."""
+
+
 class QueryError(EitgraphError):
     """Unknown catalogue query, bad parameters, or a query the store rejected."""
 

@@ -26,20 +26,88 @@ import unicodedata
 from functools import lru_cache
 
 _SPACES = re.compile(r"[\s\u00a0\u202f']+")
+# Characters that show nothing: soft hyphen, zero-width space/joiners, direction marks and overrides,
+# word joiner and invisible operators, byte-order mark. Two ids that differ only by them are one id.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
+# Spaces that are not the ordinary one (no-break, narrow, thin, ideographic…).
+_ODD_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+# Latin letters Unicode does not decompose into a base letter and an accent.
+_LATIN_EXTRA = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d", "ð": "d",
+                              "þ": "th", "ı": "i", "ŀ": "l", "ħ": "h"})
+# Cyrillic and Greek letters that look like Latin ones: « Suеz » typed with a Cyrillic « е » is Suez.
+# Applied only inside a word that also holds Latin letters, so that a name written in Cyrillic or
+# Greek keeps its own letters (and its own key).
+_CONFUSABLES = str.maketrans({
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c", "т": "t",
+    "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "һ": "h", "ӏ": "l", "ԛ": "q", "ԝ": "w",
+    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "μ": "m", "ν": "v", "ο": "o", "ρ": "p",
+    "τ": "t", "υ": "u", "χ": "x", "ζ": "z"})
+_NON_WORD = re.compile(r"[\W_]+")
+_LATIN = re.compile(r"[a-z]")
+
+
+def _unconfuse(word: str) -> str:
+    if word.isascii() or not _LATIN.search(word):
+        return word
+    return word.translate(_CONFUSABLES)
 
 
 @lru_cache(maxsize=65536)  # labels and vocabulary values repeat across hundreds of thousands of rows
 def fold(text: str) -> str:
     """Lowercase, accents removed, punctuation and spaces collapsed: for matching headers and names.
+    Invisible characters (zero-width, BOM) are dropped, look-alike Cyrillic or Greek letters inside a
+    Latin word are read as the Latin ones, and a name in another script keeps its letters.
 
     >>> fold("  Type d'acteur ")
     'type d acteur'
-    >>> fold("Référent de")
-    'referent de'
+    >>> fold("Référent de"), fold("Cœur\u00a0d'Alsace"), fold("Su\u200bеz")
+    ('referent de', 'coeur d alsace', 'suez')
+    >>> fold("Газпром"), fold("東京ガス")
+    ('газпром', '東京ガス')
     """
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+    text = unicodedata.normalize("NFKD", _INVISIBLE.sub("", text))
+    if text.isascii():
+        return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
+    text = _strip_latin_accents(text).lower().translate(_LATIN_EXTRA)
+    return " ".join(_unconfuse(w) for w in _NON_WORD.sub(" ", text).split())
+
+
+def _strip_latin_accents(decomposed: str) -> str:
+    """Drop the accents of Latin letters only (é → e); other scripts keep their marks (ガ stays ガ, й stays й)."""
+    out: list[str] = []
+    latin_base = False
+    for c in decomposed:
+        if unicodedata.combining(c):
+            if not latin_base:
+                out.append(c)
+            continue
+        latin_base = c.isascii() or "LATIN" in unicodedata.name(c, "")
+        out.append(c)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def clean_text(text: str) -> str:
+    """Text as it is meant: composed accents (NFC), no invisible characters, ordinary spaces.
+
+    >>> clean_text("Caf\u0065\u0301\u00a0du\u200b Port")
+    'Café du Port'
+    """
+    if text.isascii():
+        return text
+    return _ODD_SPACES.sub(" ", _INVISIBLE.sub("", unicodedata.normalize("NFC", text)))
+
+
+def key_text(text: str) -> str:
+    """Text of a code (SIRET, INSEE, NAF…) with look-alikes read as what they look like: full-width and
+    other Unicode digits as ASCII digits, invisible characters dropped, the minus sign as ``-``.
+
+    >>> key_text("７３２ 829\u200b320")
+    '732 829320'
+    """
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text)).replace("\u2212", "-")
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() and not c.isascii() else c for c in text)
 
 
 def slug(text: str) -> str:
@@ -62,7 +130,7 @@ def parse_number(text: str) -> float:
     (1234567.0, 1234567.5, 1.234)
     """
     raw = text
-    text = re.sub(r"(?i)\s*(€|euros?|eur|ht|ttc|%)\s*", "", text)
+    text = re.sub(r"(?i)\s*(€|euros?|eur|ht|ttc|%)\s*", "", key_text(text))
     text = _SPACES.sub("", text)
     if _DOTTED_THOUSANDS.fullmatch(text):
         text = text.replace(".", "").replace(",", ".")
@@ -83,6 +151,9 @@ def parse_number(text: str) -> float:
     return value
 
 
+MAX_AMOUNT = 1e13  # 10,000 billion euros: four times France's yearly GDP; no plan budget comes near
+
+
 def parse_amount(text: str) -> float:
     """An amount in € HT: spaces, « € », « HT », decimal comma, « k€ » / « M€ », dots as thousands.
     An amount said to be TTC, or a negative one, is refused.
@@ -91,7 +162,7 @@ def parse_amount(text: str) -> float:
     (124566.0, 12000.5, 50000.0, 1234567.0)
     """
     raw = text
-    t = text.strip()
+    t = key_text(text).strip()
     if re.search(r"(?i)\bttc\b", t):
         raise ValueError(f"amount {raw!r} is TTC; the column is € HT")
     m = re.fullmatch(r"(?i)\s*([\d\s\u00a0\u202f.,]+?)\s*(k|m)\s*(?:€|eur|euros?)?\s*(?:ht)?\s*", t)
@@ -101,14 +172,39 @@ def parse_amount(text: str) -> float:
         raise ValueError(f"not an amount in € HT: {raw!r} (write 124566 or 124 566 € HT)") from None
     if value < 0:
         raise ValueError(f"negative amount: {raw!r}")
+    if value > MAX_AMOUNT:
+        raise ValueError(f"amount {raw!r} is beyond any budget (more than {MAX_AMOUNT:,.0f} € HT); check the digits")
     return value
 
 
 def parse_integer(text: str) -> int:
+    """A whole number that a graph store can hold (64 bits).
+
+    >>> parse_integer("2 911"), parse_integer("-3")
+    (2911, -3)
+    """
     value = parse_number(text)
     if not value.is_integer():
         raise ValueError(f"not a whole number: {text!r}")
+    if abs(value) >= 2**63:
+        raise ValueError(f"number too large: {text!r}")
     return int(value)
+
+
+def parse_count(text: str) -> int:
+    """A count of people, members, jobs…: a whole number, zero or more.
+
+    >>> parse_count("2 911")
+    2911
+    >>> parse_count("-5")
+    Traceback (most recent call last):
+    ...
+    ValueError: a count cannot be negative: '-5'
+    """
+    value = parse_integer(text)
+    if value < 0:
+        raise ValueError(f"a count cannot be negative: {text!r}")
+    return value
 
 
 def luhn_ok(digits: str) -> bool:
@@ -134,7 +230,7 @@ def luhn_complete(digits: str) -> str:
 
 def parse_siret(text: str) -> str:
     """A 14-digit SIRET with a valid Luhn key (La Poste's establishments use their own rule)."""
-    digits = _SPACES.sub("", text).replace(".", "")
+    digits = _SPACES.sub("", key_text(text)).replace(".", "")
     if not re.fullmatch(r"\d{14}", digits):
         raise ValueError(f"a SIRET has 14 digits: {text!r}")
     if digits.startswith("356000000") and digits != "35600000000048":  # La Poste head office: Luhn
@@ -146,7 +242,7 @@ def parse_siret(text: str) -> str:
 
 
 def parse_siren(text: str) -> str:
-    digits = _SPACES.sub("", text)
+    digits = _SPACES.sub("", key_text(text))
     if not re.fullmatch(r"\d{9}", digits):
         raise ValueError(f"a SIREN has 9 digits: {text!r}")
     if not luhn_ok(digits) and digits != "356000000":
@@ -156,7 +252,7 @@ def parse_siren(text: str) -> str:
 
 def parse_insee(text: str) -> str:
     """An INSEE commune code (5 characters; Corsica 2A/2B). Excel's lost leading zero is restored."""
-    code = _SPACES.sub("", text).upper()
+    code = _SPACES.sub("", key_text(text)).upper()
     if re.fullmatch(r"\d{4}", code):
         code = "0" + code
     if not re.fullmatch(r"\d{5}|2[AB]\d{3}", code):
@@ -165,7 +261,7 @@ def parse_insee(text: str) -> str:
 
 
 def parse_departement(text: str) -> str:
-    code = _SPACES.sub("", text).upper()
+    code = _SPACES.sub("", key_text(text)).upper()
     if re.fullmatch(r"\d", code):
         code = "0" + code
     if not re.fullmatch(r"\d{2}|2[AB]|97\d", code):
@@ -175,7 +271,7 @@ def parse_departement(text: str) -> str:
 
 def parse_naf(text: str) -> str:
     """A NAF rév. 2 sub-class, normalised to ``20.13B``."""
-    code = _SPACES.sub("", text).upper().replace(".", "")
+    code = _SPACES.sub("", key_text(text)).upper().replace(".", "")
     if not re.fullmatch(r"\d{4}[A-Z]", code):
         raise ValueError(f"not a NAF rév. 2 code (like 20.13B): {text!r}")
     return f"{code[:2]}.{code[2:]}"
@@ -219,16 +315,33 @@ _DAY_FIRST = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
 EXCEL_SERIALS = (20000, 80000)  # 1954-10-03 … 2119-01-10: a 5-digit number outside is no date
 
 
+DATE_RANGE = (dt.date(1900, 1, 1), dt.date(2100, 12, 31))
+
+
 def parse_date(text: str, bound: str | None = None) -> dt.date:
     """A date: ``2024-03-31`` (also ``2024-3-31``, with a time after it, or ``2024/03/31``),
     ``31/03/2024`` (day first, also with ``.`` or ``-``), or an Excel serial number (its day; between
-    20000 and 80000). Ambiguous forms are refused with a message saying how to write them: month first
-    (``03/31/2024``), a two-digit year, no day. ``bound`` ('start' or 'end') also takes a bare year as
+    20000 and 80000). A date before 1900 or after 2100 is refused: no EIT record or plan holds one,
+    and a workbook date in 2173 is Excel serial 99999, a number typed in a date cell. Ambiguous forms
+    are refused with a message saying how to write them: month first (``03/31/2024``), a two-digit
+    year, no day. ``bound`` ('start' or 'end') also takes a bare year as
     its first or last day (plan periods).
 
     >>> parse_date("31/03/2024"), parse_date("2024-3-5"), parse_date("45382"), parse_date("2019", "end")
     (datetime.date(2024, 3, 31), datetime.date(2024, 3, 5), datetime.date(2024, 3, 31), datetime.date(2019, 12, 31))
+    >>> parse_date("2173-10-14")
+    Traceback (most recent call last):
+    ...
+    ValueError: date '2173-10-14' is outside the plausible range 1900–2100
     """
+    value = _parse_date(text, bound)
+    if not DATE_RANGE[0] <= value <= DATE_RANGE[1]:
+        raise ValueError(f"date {text!r} is outside the plausible range {DATE_RANGE[0].year}–{DATE_RANGE[1].year}")
+    return value
+
+
+def _parse_date(text: str, bound: str | None = None) -> dt.date:
+    """The date a cell means (see :func:`parse_date`), without the range check."""
     t = text.strip()
     try:
         m = _ISO.fullmatch(t)
@@ -271,9 +384,10 @@ def split_list(text: str, separators: str = ";|,") -> list[str]:
 
 
 PARSERS = {
-    "string": lambda t: t,
+    "string": clean_text,
     "number": parse_number,
     "integer": parse_integer,
+    "count": parse_count,
     "siret": parse_siret,
     "siren": parse_siren,
     "insee": parse_insee,

@@ -6,7 +6,7 @@
 //   reference for small graphs (it lists members only, up to 5 steps).
 // engine: python
 // parameters:
-//   max_length: {type: integer, default: 5, description: "longest loop, in exchanges (Cypher form: at most 5)"}
+//   max_length: {type: integer, default: 5, min: 2, max: 12, description: "longest loop, in exchanges (Cypher form: at most 5)"}
 //   status: {type: string, description: "existing, planned, potential or a comma-separated list (default: all)"}
 //   territory: {type: string, description: "only loops whose members are all located in this territory"}
 //   category: {type: string, description: "only exchanges of this material category"}

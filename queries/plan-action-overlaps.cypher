@@ -8,7 +8,7 @@
 //   reference for (a) and (c) (it has no similarity score).
 // engine: python
 // parameters:
-//   threshold: {type: number, default: 0.5, description: "lowest similarity score for near-duplicates (0–1)"}
+//   threshold: {type: number, default: 0.5, max: 1, description: "lowest similarity score for near-duplicates (0–1)"}
 //   kind: {type: string, default: all, description: "all, shared, similar, context, or a comma-separated list"}
 //   plan: {type: string, description: "only overlaps involving this plan id"}
 CALL () {

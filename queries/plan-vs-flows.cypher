@@ -7,7 +7,7 @@
 //   the Cypher below is the reference for quantities and targeting actions per category.
 // engine: python
 // parameters:
-//   min_share: {type: number, default: 0.05, description: "share of all flows of the same unit above which a flow is large"}
+//   min_share: {type: number, default: 0.05, max: 1, description: "share of all flows of the same unit above which a flow is large"}
 //   territory: {type: string, description: "only flows of organisations located in this territory"}
 MATCH (o:Organisation)-[f:OUTPUTS|INPUTS]->(:Material)
 WHERE f.category IS NOT NULL AND f.quantity IS NOT NULL AND $min_share >= 0

@@ -6,7 +6,7 @@
 //   Computed in Python; the Cypher below is the reference for the actions per item.
 // engine: python
 // parameters:
-//   level: {type: integer, default: 2, description: "deepest level listed: 1 axes, 2 orientations, 3 sub-actions"}
+//   level: {type: integer, default: 2, min: 1, max: 3, description: "deepest level listed: 1 axes, 2 orientations, 3 sub-actions"}
 //   referentiel: {type: string, default: eci, description: "référentiel prefix of the Measure ids"}
 MATCH (m:Measure)
 WHERE m.referentiel = $referentiel AND m.level <= $level

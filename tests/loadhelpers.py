@@ -53,3 +53,23 @@ def org_names(kb) -> dict[str, str]:
 def recs(df) -> list[dict]:
     """A DataFrame's rows as dicts, with missing values as None (pandas shows them as NaN)."""
     return df.astype(object).where(df.notna(), None).to_dict("records")
+
+
+def fingerprint(kb) -> tuple[dict, dict, str]:
+    """Counts per label and relationship type, and one hash of every property of every node and
+    relationship (with their labels, types and ends): equal fingerprints, the same graph."""
+    import hashlib
+    import json
+
+    status = kb.status()
+    nodes = kb.cypher("MATCH (n) RETURN elementId(n) AS id, labels(n) AS labels, properties(n) AS p")
+    rels = kb.cypher("MATCH (a)-[r]->(b) RETURN elementId(a) AS a, type(r) AS t, elementId(b) AS b, "
+                     "properties(r) AS p")
+
+    def dump(row) -> str:
+        return json.dumps(row, sort_keys=True, ensure_ascii=False, default=str)
+
+    lines = sorted(dump({"id": r.id, "labels": sorted(r.labels), "p": r.p}) for r in nodes.itertuples(index=False))
+    lines += sorted(dump({"a": r.a, "t": r.t, "b": r.b, "p": r.p}) for r in rels.itertuples(index=False))
+    digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+    return status["nodes"], status["relationships"], digest

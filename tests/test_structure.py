@@ -18,6 +18,7 @@ PACKAGE = Path(eitgraph.__file__).resolve().parent
 # never from a higher layer nor from another unit of its layer.
 LAYERS = [
     {"version", "errors", "config", "shipped", "values"},  # foundations
+    {"safety"},  # files only their owner reads, outputs that cannot attack their reader
     {"model"},  # the graph model and the vocabularies of its values
     {"store"},  # the driver and the embedded server
     {"graphread"},  # the read side

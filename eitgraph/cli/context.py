@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 import click
 
 from ..config import StoreConfig
-from ..errors import EitgraphError
+from ..errors import ConfigError, EitgraphError
+from ..safety.writing import terminal_safe
 
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
@@ -33,7 +34,7 @@ def pairs(values: tuple[str, ...], what: str) -> dict:
     for item in values:
         key, sep, value = item.partition("=")
         if not sep or not key:
-            raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint=what)
+            raise ConfigError(f"{what}: expected NAME=VALUE, got {item!r}")
         out[key.strip()] = value
     return out
 
@@ -47,7 +48,13 @@ class EitgraphGroup(click.Group):
         except EitgraphError as exc:
             if ctx.obj and ctx.obj.debug:
                 raise
-            click.secho(f"Error: {exc}", fg="red", err=True)
+            click.secho(terminal_safe(f"Error: {exc}"), fg="red", err=True)
+            ctx.exit(1)
+        except OSError as exc:  # a file the command reads or writes: one message, never a traceback
+            if ctx.obj and ctx.obj.debug:
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.secho(terminal_safe(f"Error: {where}{exc.strerror or exc}"), fg="red", err=True)
             ctx.exit(1)
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)

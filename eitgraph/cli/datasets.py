@@ -9,6 +9,7 @@ import sys
 import click
 
 from ..errors import EitgraphError
+from ..safety.writing import terminal_safe
 
 
 def print_notes(report, limit: int = 12) -> None:
@@ -101,7 +102,7 @@ def drop(obj, dataset, dry_run, force, yes):
         if not force and not yes and sys.stdin.isatty():
             click.confirm(f"Drop {dataset}?", abort=True)
         report = kb.drop(dataset, force=force or yes)
-        click.echo(report.summary())
+        click.echo(terminal_safe(report.summary()))
 
 
 @click.command()
@@ -115,7 +116,7 @@ def undo(obj, dry_run):
     """
     with obj.open() as kb:
         report = kb.undo(dry_run=dry_run)
-    click.echo(report.summary())
+    click.echo(terminal_safe(report.summary()))
 
 
 @click.command()

@@ -9,13 +9,14 @@ import click
 from .. import shipped
 from ..load.blank_workbooks import write_template
 from ..load.spec import LoaderSpec, available_kinds
+from ..safety.writing import terminal_safe
 from .context import Context, pairs, progress_factory
 from .datasets import print_notes
 
 
 @click.command()
 @click.argument("kind", type=click.Choice(available_kinds()))
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))  # checked by the loader
 @click.option("--dry-run", is_flag=True, help="Validate and report what would be written; write nothing.")
 @click.option("--dataset", "dataset_id", help="Dataset id [default: KIND:file name]; reloads replace it.")
 @click.option("--sheet", help="Excel sheet name [default: the first sheet].")
@@ -44,11 +45,11 @@ def load(obj: Context, kind, files, dry_run, dataset_id, sheet, encoding, delimi
         raise click.BadParameter("--dataset names one dataset; give one file", param_hint="--dataset")
     with obj.open() as kb:
         for path in files:
-            click.echo(f"Reading and validating {path.name}…", err=True)
+            click.echo(terminal_safe(f"Reading and validating {path.name}…"), err=True)
             report = kb.load(kind, path, dataset_id=dataset_id, dry_run=dry_run, sheet=sheet, encoding=encoding,
                              delimiter=delimiter, force=force, strict=strict, on_error=on_error,
                              errors_file=errors_file, progress=progress_factory(path.name), **opts)
-            click.echo(report.summary())
+            click.echo(terminal_safe(report.summary()))
             print_notes(report)
 
 
@@ -74,7 +75,7 @@ def kinds(kind):
 
 @click.command()
 @click.argument("kind", type=click.Choice(available_kinds()))
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The .xlsx to write.")
+@click.option("--out", required=True, type=click.Path(path_type=Path), help="The .xlsx to write.")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
 def template(kind, out, lang):
     """Write a blank workbook for a source kind, with its headers and a help sheet.

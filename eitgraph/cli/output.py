@@ -1,23 +1,24 @@
-"""Writing command results: a terminal table, CSV, JSON or an Excel sheet."""
+"""Writing query results: a terminal table, CSV, JSON or an Excel sheet.
+
+Every spreadsheet goes through :mod:`eitgraph.safety.writing` (no live formula, no control character) and every
+file through its safe writer; what reaches the terminal has its control characters escaped.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import click
 import pandas as pd
 
 from ..errors import ConfigError
+from ..safety.writing import csv_frame, flat, terminal_safe, write_frame_xlsx, write_output
 
 FORMATS = ("table", "csv", "json", "xlsx")
-
-
-def _cell(value):
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return value
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def _json_default(value):
@@ -29,26 +30,29 @@ def _json_default(value):
 def render(df: pd.DataFrame, fmt: str) -> str:
     """Text for table, csv and json formats.
 
-    >>> render(pd.DataFrame({"a": [1], "b": [["x", "y"]]}), "csv")
-    'a,b\\n1,"x, y"\\n'
+    >>> render(pd.DataFrame({"a": [1, -2], "b": [["x", "y"], "=1+1"]}), "csv")
+    'a,b\\n1,"x, y"\\n-2,\\'=1+1\\n'
     """
     if fmt == "table":
         if df.empty:
             return "(no rows)"
-        return df.map(_cell).to_string(index=False)
+        return terminal_safe(df.map(flat).to_string(index=False))
     if fmt == "csv":
-        return df.map(_cell).to_csv(index=False)
+        return csv_frame(df).to_csv(index=False)
     if fmt == "json":
         records = df.astype(object).where(df.notna(), None).to_dict(orient="records")
-        return json.dumps(records, ensure_ascii=False, indent=2, default=_json_default)
+        text = json.dumps(records, ensure_ascii=False, indent=2, default=_json_default)
+        # JSON escapes C0 controls itself; C1 controls and bidirectional overrides only inside strings.
+        return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
     raise ConfigError(f"format {fmt!r} writes a file: give --out")
 
 
 def write(df: pd.DataFrame, fmt: str, out: Path, sheet: str = "résultats") -> None:
     if fmt == "xlsx":
-        df.map(_cell).to_excel(out, index=False, sheet_name=sheet[:31])
+        write_frame_xlsx(df, out, sheet)
     else:
-        out.write_text(render(df, fmt) + ("" if fmt == "csv" else "\n"), encoding="utf-8")
+        text = render(df, fmt) + ("" if fmt == "csv" else "\n")
+        write_output(out, lambda tmp: tmp.write_text(text, encoding="utf-8", newline=""))
 
 
 def emit(df: pd.DataFrame, fmt: str, out: Path | None, sheet: str = "résultats", noun: str = "rows",
@@ -57,7 +61,7 @@ def emit(df: pd.DataFrame, fmt: str, out: Path | None, sheet: str = "résultats"
     when ``fmt`` is ``table``), else print it; ``table`` is what a terminal table shows, if not ``df``."""
     if out:
         write(df, fmt if fmt != "table" else {".xlsx": "xlsx", ".json": "json"}.get(out.suffix, "csv"), out, sheet)
-        click.echo(f"{len(df)} {noun} written to {out}")
+        click.echo(terminal_safe(f"{len(df)} {noun} written to {out}"))
         return
     if fmt == "xlsx":
         raise click.BadParameter("xlsx needs --out FILE", param_hint="--format")

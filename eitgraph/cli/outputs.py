@@ -21,13 +21,13 @@ ANONYMIZE = ("Anonymise (the policy of eitgraph.present.anonymity): aliases inst
               help=f"{', '.join(VIEWS)}, or material:CATEGORY.")
 @click.option("--territory", metavar="CODE", help="Only what lies in this territory (INSEE, EPCI SIREN, PETR-…).")
 @click.option("--category", metavar="CAT", help="Material category (code or French/English name).")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="HTML file [default: carte-VIEW.html].")
+@click.option("--out", type=click.Path(path_type=Path), help="HTML file [default: carte-VIEW.html].")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
 @click.option("--anonymize", is_flag=True, help=ANONYMIZE)
 @click.option("--geo", is_flag=True, help="Place sites by their coordinates instead of the force layout.")
 @click.option("--color-by", type=click.Choice(["kind", "sector"]), default="kind", show_default=True,
               help="Colour organisations by kind of actor or by sector (filière).")
-@click.option("--png", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--png", type=click.Path(path_type=Path),
               help="Also write a still image (1920×1080) through headless Chromium.")
 @click.option("--max-nodes", type=click.IntRange(min=1), default=1500, show_default=True,
               help="Node budget: above it organisations are grouped by commune, EPCI or category.")
@@ -64,7 +64,7 @@ def map_command(obj, view, territory, category, out, lang, anonymize, geo, color
 
 @click.command("report")
 @click.option("--territory", metavar="CODE", help="Territory code (EPCI SIREN, PETR-…, INSEE) [default: all].")
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The HTML file to write.")
+@click.option("--out", required=True, type=click.Path(path_type=Path), help="The HTML file to write.")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
 @click.pass_obj
 def report_command(obj, territory, out, lang):
@@ -90,7 +90,7 @@ def export_group():
 @click.option("--territory", metavar="CODE", help="Only what lies in this territory (INSEE, EPCI SIREN, PETR-…).")
 @click.option("--anonymize", is_flag=True, help=ANONYMIZE + " No coordinates or amounts.")
 @click.option("--no-provenance", is_flag=True, help="Leave out the datasets and prov:wasDerivedFrom links.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--out", type=click.Path(path_type=Path), required=True)
 @click.pass_obj
 def export_rdf(obj, fmt, territory, anonymize, no_provenance, out):
     """Write the graph as linked data in the eitgraph vocabulary (schema/vocabulary.ttl).

@@ -26,7 +26,7 @@ def _plain(value) -> str:
 @click.command("indicators")
 @click.option("--territory", metavar="CODE", help="Territory code (EPCI SIREN, PETR-…, INSEE) [default: all].")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@click.option("--out", type=click.Path(path_type=Path), help="Write to this file.")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
 @click.pass_obj
 def indicators(obj, territory, fmt, out, lang):
@@ -49,7 +49,7 @@ def indicators(obj, territory, fmt, out, lang):
 @click.argument("name")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Query parameter (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@click.option("--out", type=click.Path(path_type=Path), help="Write to this file.")
 @click.option("--engine", type=click.Choice(["python", "cypher"]),
               help="For queries computed in Python: run their Cypher text instead (small graphs).")
 @click.pass_obj

@@ -11,6 +11,7 @@ import click
 
 from ..errors import EitgraphError
 from ..model.graph import load_model
+from ..safety.writing import terminal_safe
 from .context import Context, progress_factory
 
 
@@ -48,8 +49,8 @@ def status(obj: Context):
     if info["datasets"]:
         click.echo("Datasets:")
         for d in info["datasets"]:
-            click.echo(f"  {d['dataset']:<32} {d['rows'] or 0:>7} rows  {d['file']}  {d['loaded_at']}  "
-                       f"sha256 {d['sha256']}")
+            click.echo(terminal_safe(f"  {d['dataset']:<32} {d['rows'] or 0:>7} rows  {d['file']}  "
+                                     f"{d['loaded_at']}  sha256 {d['sha256']}"))
     else:
         click.echo("No dataset loaded yet: try 'eitgraph demo' or 'eitgraph load'.")
 
@@ -104,7 +105,7 @@ def demo(obj: Context, reset, example):
     manifest = example_manifest(example)
     with obj.open() as kb:
         for report in kb.load_manifest(manifest, progress=lambda e: progress_factory(Path(e["file"]).name)):
-            click.echo(report.summary())
+            click.echo(terminal_safe(report.summary()))
         counts = kb.status()["nodes"]
     click.echo(f"\nDemo ready in {time.monotonic() - started:.0f} s: {counts['Commune']} communes, "
                f"{counts['EPCI']} EPCI, {counts['Organisation']} organisations, {counts['Synergy']} synergy leads "

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..present.text import term, text
+from ..safety.writing import write_output
 from .sources.plans.workbook import blank_tet_workbook, save_for_tet
 from .spec import LoaderSpec
 
@@ -50,5 +51,5 @@ def write_template(kind: str, out: Path, lang: str = "fr") -> Path:
                       c.description])
     for letter, width in zip("ABCDEF", (30, 12, 36, 40, 60, 40), strict=True):
         sheet.column_dimensions[letter].width = width
-    wb.save(out)
-    return out
+    # Headers and help come from the loader mappings, not from users' files; the file is written safely.
+    return write_output(out, lambda tmp: wb.save(tmp))

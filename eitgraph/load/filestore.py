@@ -72,3 +72,13 @@ class FileStore:
         if kept.get("sidecar"):
             shutil.copyfile(self.root / kept["sidecar"], folder / kept["sidecar_name"])
         return out
+
+
+def sidecar_path(file: str | Path) -> Path | None:
+    """The YAML of metadata kept beside a data file (``plan.xlsx.yaml`` or ``plan.yaml``), if any."""
+    path = Path(file)
+    for candidate in (path.with_name(path.name + ".yaml"), path.with_suffix(".yaml"),
+                      path.with_name(path.name + ".yml"), path.with_suffix(".yml")):
+        if candidate != path and candidate.exists():
+            return candidate
+    return None

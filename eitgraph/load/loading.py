@@ -20,8 +20,9 @@ from pathlib import Path
 
 from ..errors import ConfigError, EitgraphError, Location, Problems, ValidationError
 from ..model.graph import Model, load_model
+from ..safety.writing import check_output
 from .datasets import DatasetHistory
-from .filestore import FileStore, file_sha256
+from .filestore import FileStore, file_sha256, sidecar_path
 from .graphbatch import GraphBatch
 from .notes import Note
 from .planstate import Plan, Precedence, cascade_datasets, datasets_known, same_as
@@ -30,7 +31,7 @@ from .records import Record
 from .rejects import write_rejects
 from .report import LoadReport, Progress, TransformContext, dataset_name
 from .spec import LoaderSpec, kind_ranks
-from .tables import Table, read_table, sidecar_path
+from .tables import Table, check_input_file, check_reading_options, read_table
 from .writeplan import LoadAborted, Planner
 
 __all__ = ["LoadAborted", "LoadReport", "Loader", "Progress", "TransformContext", "dataset_name"]
@@ -89,6 +90,10 @@ class Loader(DatasetHistory):
         path = Path(path)
         named = dataset_id is None
         dataset_id = dataset_id or f"{kind}:{dataset_name(path.stem)}"
+        check_input_file(path)  # before anything opens it: a FIFO or a device would hang the read
+        check_reading_options(encoding, delimiter, str(path))
+        if on_error == "skip" and errors_file:  # before writing: the rejected rows must have somewhere to go
+            check_output(errors_file)
         version, side = self._version(path, opts, sheet, encoding, delimiter)
         previous = self._previous(dataset_id)
         if previous and previous.get("kind") and previous["kind"] != kind and not previous.get("dropped"):
@@ -133,8 +138,6 @@ class Loader(DatasetHistory):
     @staticmethod
     def _version(path: Path, opts: dict, sheet, encoding, delimiter) -> tuple[dict, Path | None]:
         """What identifies this version of the file (checksum, with its sidecar's) and how it was read."""
-        if not path.exists():
-            raise EitgraphError(f"{path}: file not found")
         sha = file_sha256(path)
         side = sidecar_path(path)
         if side:  # metadata kept beside the file is part of the dataset

@@ -169,6 +169,9 @@ class LoaderSpec:
         """Typed records; each bad cell is added to ``problems`` with its row and column. Headers no
         column uses go to ``notes`` as (code, message, location) warnings (``strict``: to ``problems``)."""
         match = read_headers(self.columns, table)
+        if notes is not None:
+            notes.extend(table.notes)  # what the reader cleaned (control characters)
+        _conflicting_duplicates(table, match, problems)
         for header, message in self.unused_notes(table, match):
             where = Location(table.file, table.sheet, table.header_row, header)
             if strict:
@@ -224,6 +227,26 @@ class LoaderSpec:
             out[name] = opt.coerce(opt.default if value is None else value, self.kind)
         return out
 
+
+
+def _conflicting_duplicates(table: Table, match: HeaderMatch, problems: Problems) -> None:
+    """Two columns with the same header (« SIRET » twice) cannot be told apart: when a row holds different
+    values in them, which one is right is unknowable, so it is an error on that row. Equal or empty
+    values only get the « repeats column » warning. (Two different headers meaning the same column,
+    « Raison sociale » and « Nom », are named apart: the warning says which one is read.)"""
+    by_text: dict[str, int] = {}
+    for idx, header in enumerate(table.headers):
+        by_text.setdefault(fold(header), idx)
+    read = set(match.columns.values())
+    pairs = [(by_text[fold(h)], idx) for idx, h in match.unused if by_text.get(fold(h)) in read and fold(h)]
+    for first, second in pairs:
+        for row_no, cells in table.rows:
+            a = cells[first] if first < len(cells) else None
+            b = cells[second] if second < len(cells) else None
+            if a is not None and b is not None and a != b:
+                problems.add(f"columns {first + 1} and {second + 1} are both headed {table.headers[first]!r} and this "
+                             f"row holds different values in them ({a!r} and {b!r}); keep one of the two columns",
+                             table.location(row_no, table.headers[second]))
 
 
 def undeclared_properties(kind: str, batch: GraphBatch, model: Model) -> None:

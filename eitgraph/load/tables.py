@@ -3,19 +3,30 @@
 Encoding (UTF-8, UTF-8 with BOM, cp1252) and delimiter (``,`` ``;`` tab) are
 detected unless given. Cells stay text here; typing happens in :mod:`eitgraph.load.records`
 so that every error can name its row and column.
+
+What a reader refuses, each with the file, sheet and row: anything but a regular local file (a pipe
+or FIFO would hang the read, a URL is not fetched); a cell longer than a spreadsheet cell can be
+(32,767 characters); more columns than a spreadsheet has (16,384); a quote opened and never closed,
+or closed only after swallowing lines that look like rows of their own; a damaged workbook or one
+whose XML declares entities (a DTD). Control characters (C0, C1, DEL) are removed from every cell,
+and the load says where (a warning): they carry no meaning in a name and break exports and terminals.
+An .xlsx is read to the extent of its real cells, not the extent its XML declares.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
 import warnings
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError, Location
+from ..safety.inputs import check_input_file
+from ..safety.writing import CONTROL
+from .excel import open_workbook, xml_message
 
 # Every Territoires en Transitions workbook carries data validations openpyxl cannot read and
 # warns about while reading; they do not matter for loading.
@@ -24,6 +35,8 @@ warnings.filterwarnings("ignore", message="Data Validation extension", category=
 ENCODINGS = ("utf-8-sig", "cp1252")
 DELIMITERS = (";", ",", "\t")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+MAX_CELL = 32_767        # the most characters a spreadsheet cell holds (Excel, LibreOffice)
+MAX_COLUMNS = 16_384     # the most columns a spreadsheet has (XFD)
 
 
 @dataclass
@@ -37,6 +50,8 @@ class Table:
     rows: list[tuple[int, list[str | None]]] = field(default_factory=list)
     encoding: str | None = None
     delimiter: str | None = None
+    # Warnings found while reading, as (code, message, location): control characters removed.
+    notes: list[tuple[str, str, Location]] = field(default_factory=list)
 
     def location(self, row: int | None = None, column: str | None = None) -> Location:
         return Location(self.file, self.sheet, row, column)
@@ -53,9 +68,8 @@ def read_table(path: str | Path, sheet: str | None = None, encoding: str | None 
     ('cp1252', ';', ['Commune', 'Population'], [(2, ['Vieux-Thann', '2 911']), (3, ['Guémar', '1 400'])])
     >>> os.unlink(f.name)
     """
-    path = Path(path)
-    if not path.exists():
-        raise InputError("file not found", Location(str(path)))
+    path = check_input_file(path)
+    delimiter = check_reading_options(encoding, delimiter, str(path))
     if path.suffix.lower() in EXCEL_SUFFIXES:
         return _read_excel(path, sheet, header_row)
     if path.suffix.lower() == ".xls":
@@ -63,6 +77,33 @@ def read_table(path: str | Path, sheet: str | None = None, encoding: str | None 
     if sheet:
         raise InputError(f"--sheet {sheet!r} given but the file is not an Excel workbook", Location(str(path)))
     return _read_csv(path, encoding, delimiter, header_row)
+
+
+def check_reading_options(encoding: str | None, delimiter: str | None, file: str | None = None) -> str | None:
+    """Check ``--encoding`` and ``--delimiter`` before reading ``file``; returns the delimiter (« tab »
+    or ``\\t`` give a tab).
+
+    >>> check_reading_options("cp1252", "tab") == chr(9)
+    True
+    >>> check_reading_options(None, ";;", "a.csv")
+    Traceback (most recent call last):
+    ...
+    eitgraph.errors.InputError: a.csv: --delimiter must be one character (such as ; , or tab), not ';;'
+    """
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise InputError(f"unknown encoding {encoding!r} (--encoding: use utf-8 or cp1252)",
+                             Location(file)) from None
+    if delimiter is None or delimiter == "":
+        return None
+    if delimiter.lower() in ("tab", "\\t"):
+        return "\t"
+    if len(delimiter) != 1 or delimiter in "\"\r\n" or CONTROL.match(delimiter):
+        raise InputError(f"--delimiter must be one character (such as ; , or tab), not {delimiter!r}",
+                         Location(file))
+    return delimiter
 
 
 def _line_of(data: bytes, offset: int) -> int:
@@ -107,7 +148,10 @@ def sniff_delimiter(first_line: str) -> str:
     """The candidate delimiter that splits the header line into the most cells."""
     best, best_count = ",", 0
     for delim in DELIMITERS:
-        count = len(next(csv.reader([first_line], delimiter=delim)))
+        try:
+            count = len(next(csv.reader([first_line], delimiter=delim)))
+        except csv.Error:  # a header cell beyond the csv module's field limit: count plainly
+            count = first_line.count(delim) + 1
         if count > best_count:
             best, best_count = delim, count
     return best
@@ -120,9 +164,52 @@ def _clean(value) -> str | None:
     return text or None
 
 
+class _Controls:
+    """Removes control characters from cells, remembering where, for one warning."""
+
+    def __init__(self, table_location):
+        self.where = table_location
+        self.cells: list[Location] = []
+
+    def clean(self, text: str, row: int, column: str | None) -> str:
+        if CONTROL.search(text):
+            self.cells.append(self.where(row, column))
+            text = CONTROL.sub("", text)
+        return text
+
+    def note(self, table: Table) -> None:
+        if not self.cells:
+            return
+        first, others = self.cells[0], self.cells[1:]
+        message = "control characters (invisible codes such as terminal escapes) were removed from this cell"
+        if others:
+            shown = "; ".join(f"row {c.row}" + (f" column {c.column!r}" if c.column else "") for c in others[:5])
+            more = f" and {len(others) - 5} more" if len(others) > 5 else ""
+            message += f" and {len(others)} other(s): {shown}{more}"
+        table.notes.append(("control_characters", message, first))
+
+
+def _too_many_columns(n: int, where: Location) -> InputError:
+    return InputError(f"the header has {n:,} columns, more than a spreadsheet holds ({MAX_COLUMNS:,}); "
+                      "is this the right file and delimiter?", where)
+
+
+def _too_long(n: int | None, where: Location) -> InputError:
+    size = f"{n:,} characters" if n else f"more than {MAX_CELL:,} characters"
+    return InputError(f"a cell holds {size}, more than a spreadsheet cell can ({MAX_CELL:,}); "
+                      "a quote (\") opened in this row and never closed would do that", where)
+
+
+def _column_name(headers: list[str], idx: int) -> str | None:
+    return (headers[idx] or None) if idx < len(headers) else None
+
+
 def _read_csv(path: Path, encoding: str | None, delimiter: str | None, header_row: int) -> Table:
     file = str(path)
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}", Location(file)) from None
     if not data.strip():
         raise InputError("the file is empty", Location(file))
     text, used = decode(data, file, encoding)
@@ -130,27 +217,92 @@ def _read_csv(path: Path, encoding: str | None, delimiter: str | None, header_ro
     if len(lines) < header_row:
         raise InputError(f"no header row {header_row}", Location(file))
     delim = delimiter or sniff_delimiter(lines[header_row - 1])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    del lines
+    try:
+        return _parse_csv(file, text, used, delim, header_row, strict=True)
+    except _QuoteInsideCell:
+        # « "Le Relais" Est »: a quote closed in the middle of a cell. Read it as spreadsheets do.
+        return _parse_csv(file, text, used, delim, header_row, strict=False)
+
+
+class _QuoteInsideCell(Exception):
+    pass
+
+
+def _parse_csv(file: str, text: str, used: str, delim: str, header_row: int, strict: bool) -> Table:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=strict)
+    controls = _Controls(lambda row, col: Location(file, None, row, col)) if CONTROL.search(text) else None
     table = None
     ended_at = 0
-    for records_read, cells in enumerate(reader, start=1):
+    records_read = 0
+    while True:
+        row_no = ended_at + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            message = str(exc)
+            if "expected after" in message:
+                raise _QuoteInsideCell from None
+            if "field limit" in message:
+                raise _too_long(None, Location(file, None, row_no)) from None
+            if "unexpected end of data" in message:
+                raise InputError(f"a quote (\") opened in this row is never closed: the {reader.line_num - row_no:,} "
+                                 "line(s) after it would be read as one cell; close the quote or remove it",
+                                 Location(file, None, row_no)) from None
+            raise InputError(f"cannot read this row as CSV: {message}", Location(file, None, row_no)) from None
+        records_read += 1
         # A record is numbered by the line it starts on; line_num counts physical lines,
         # so quoted multi-line cells do not shift the numbers of the rows after them.
-        row_no, ended_at = ended_at + 1, reader.line_num
+        ended_at = reader.line_num
         if records_read < header_row:
             continue
+        if cells and max(map(len, cells)) > MAX_CELL:
+            idx = max(range(len(cells)), key=lambda i: len(cells[i]))
+            headers = table.headers if table else []
+            raise _too_long(len(cells[idx]), Location(file, None, row_no, _column_name(headers, idx)))
         if table is None:
+            if len(cells) > MAX_COLUMNS:
+                raise _too_many_columns(len(cells), Location(file, None, row_no))
+            if controls:
+                cells = [controls.clean(c, row_no, None) for c in cells]
             headers = [(_clean(c) or "") for c in cells]
             table = Table(file, None, row_no, headers, encoding=used, delimiter=delim)
             continue
+        if len(cells) > MAX_COLUMNS:
+            raise InputError(f"this row has {len(cells):,} cells, more than a spreadsheet holds ({MAX_COLUMNS:,})",
+                             Location(file, None, row_no))
+        if ended_at > row_no:
+            _check_swallowed(table, cells, row_no, ended_at, delim)
+        if controls:
+            cells = [controls.clean(c, row_no, _column_name(table.headers, i)) for i, c in enumerate(cells)]
         values = [c.strip() or None for c in cells]  # csv cells are always str: _clean inlined
         if any(v is not None for v in values):
             table.rows.append((row_no, values))
     if table is None:
         raise InputError("the file has no header row", Location(file))
+    if controls:
+        controls.note(table)
     if not table.rows:
         raise InputError("the file has a header but no data rows", Location(file, None, table.header_row))
     return table
+
+
+def _check_swallowed(table: Table, cells: list[str], row_no: int, ended_at: int, delim: str) -> None:
+    """A quoted cell spanning lines is fine (an address, a description); one whose following lines look
+    like rows of the file (as many delimiters as the header) is a quote left open that swallowed them."""
+    need = max(1, len(table.headers) - 1)
+    for idx, cell in enumerate(cells):
+        if "\n" not in cell and "\r" not in cell:
+            continue
+        rows_inside = [line for line in cell.splitlines()[1:] if line.count(delim) >= need]
+        if len(rows_inside) >= (1 if need > 1 else 2):  # with two columns, one « a;b » line proves little
+            raise InputError(
+                f"a quote (\") opened in this cell is only closed {ended_at - row_no} line(s) further down: the "
+                f"{len(rows_inside)} row(s) in between would be read as part of this cell; close the quote where "
+                "the cell ends, or remove it",
+                Location(table.file, None, row_no, _column_name(table.headers, idx)))
 
 
 def excel_cell_text(value) -> str | None:
@@ -168,101 +320,74 @@ def excel_cell_text(value) -> str | None:
     return _clean(value)
 
 
-def open_workbook(path: Path):
-    """Open an .xlsx read-only, turning corrupt or encrypted files into input errors."""
-    import openpyxl
-
-    file = str(path)
-    if path.stat().st_size == 0:
-        raise InputError("the file is empty", Location(file))
-    try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except zipfile.BadZipFile:
-        head = path.read_bytes()[:8]
-        if head.startswith(b"\xd0\xcf\x11\xe0"):
-            raise InputError("the workbook is password-protected (encrypted) or an old .xls; "
-                             "remove the password and save it as .xlsx", Location(file)) from None
-        raise InputError("not a valid .xlsx workbook (corrupt or another format)", Location(file)) from None
-    except Exception as exc:  # openpyxl raises many kinds on damaged files
-        raise InputError(f"cannot read the workbook: {exc}", Location(file)) from None
-
-
 def _read_excel(path: Path, sheet: str | None, header_row: int) -> Table:
     file = str(path)
     wb = open_workbook(path)
+    title = sheet
     try:
         if sheet is None:
+            if not wb.worksheets:
+                raise InputError("the workbook has no readable sheet (damaged file?)", Location(file))
             ws = wb.worksheets[0]
         elif sheet in wb.sheetnames:
             ws = wb[sheet]
         else:
             raise InputError(f"no sheet {sheet!r}; the workbook has {', '.join(map(repr, wb.sheetnames))}",
                              Location(file, sheet))
-        table = None
-        for row_no, cells in enumerate(ws.iter_rows(values_only=True), start=1):
-            if row_no < header_row:
-                continue
-            values = [excel_cell_text(c) for c in cells]
-            if table is None:
-                table = Table(file, ws.title, row_no, [v or "" for v in values])
-                continue
-            if any(v is not None for v in values):
-                table.rows.append((row_no, values))
+        title = ws.title
+        try:
+            table = _excel_rows(ws, file, header_row)
+        except (InputError, MemoryError):
+            raise
+        except Exception as exc:  # damaged sheet XML, a sheet the archive lacks, refused entities…
+            raise InputError(xml_message(exc), Location(file, title)) from None
+    except MemoryError:
+        raise InputError("the sheet is too large to read", Location(file, title)) from None
     finally:
         wb.close()
     if table is None or not any(table.headers):
-        raise InputError("the sheet is empty", Location(file, ws.title))
+        raise InputError("the sheet is empty", Location(file, title))
     if not table.rows:
-        raise InputError("the sheet has a header but no data rows", Location(file, ws.title, table.header_row))
+        raise InputError("the sheet has a header but no data rows", Location(file, title, table.header_row))
     return table
 
 
-def sidecar_path(file: str | Path) -> Path | None:
-    """The YAML of metadata kept beside a data file (``plan.xlsx.yaml`` or ``plan.yaml``), if any."""
-    path = Path(file)
-    for candidate in (path.with_name(path.name + ".yaml"), path.with_suffix(".yaml"),
-                      path.with_name(path.name + ".yml"), path.with_suffix(".yml")):
-        if candidate != path and candidate.exists():
-            return candidate
-    return None
+def _excel_rows(ws, file: str, header_row: int) -> Table | None:
+    """The rows of a read-only worksheet, to the extent of its real cells: the ``<dimension>`` a file
+    declares is ignored (it may claim XFD1048576, or less than the data), and data rows are read no
+    wider than the header."""
+    ws.reset_dimensions()
+    controls = _Controls(lambda row, col: Location(file, ws.title, row, col))
 
+    def text(value, row: int, headers: list[str], idx: int) -> str | None:
+        if isinstance(value, str):
+            if len(value) > MAX_CELL:
+                raise _too_long(len(value), Location(file, ws.title, row, _column_name(headers, idx)))
+            value = controls.clean(value, row, _column_name(headers, idx))
+        return excel_cell_text(value)
 
-def merged_ranges(path: str | Path, sheet: str) -> list[tuple[int, int, int, int]]:
-    """The merged ranges of a sheet as (first row, first column, last row, last column), 1-based, read
-    from the sheet's XML (a read-only workbook does not give them). Whoever reads a merged range as its
-    top-left value in every cell (as Excel readers such as exceljs do) fills them from this.
-
-    >>> import openpyxl, tempfile, os
-    >>> wb = openpyxl.Workbook(); wb.active.title = "Plan"; wb.active.merge_cells("A4:B6")
-    >>> f = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False); f.close(); wb.save(f.name)
-    >>> merged_ranges(f.name, "Plan")
-    [(4, 1, 6, 2)]
-    >>> os.unlink(f.name)
-    """
-    import posixpath
-    import re
-    import xml.etree.ElementTree as ET
-
-    from openpyxl.utils.cell import range_boundaries
-
-    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-          "p": "http://schemas.openxmlformats.org/package/2006/relationships"}
-    try:
-        with zipfile.ZipFile(path) as z:
-            book = ET.fromstring(z.read("xl/workbook.xml"))
-            rid = next((s.get(f"{{{ns['r']}}}id") for s in book.iterfind("m:sheets/m:sheet", ns)
-                        if s.get("name") == sheet), None)
-            rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
-            target = next((r.get("Target") for r in rels.iterfind("p:Relationship", ns) if r.get("Id") == rid), None)
-            if target is None:
-                return []
-            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-            data = z.read(part)
-    except (KeyError, zipfile.BadZipFile, ET.ParseError):
-        return []
-    out = []
-    for ref in re.findall(rb'<(?:\w+:)?mergeCell\s+ref="([^"]+)"', data):
-        min_col, min_row, max_col, max_row = range_boundaries(ref.decode())
-        out.append((min_row, min_col, max_row, max_col))
-    return out
+    header = next(ws.iter_rows(min_row=header_row, max_row=header_row, values_only=True), None)
+    if not header:
+        return None
+    if len(header) > MAX_COLUMNS:  # not possible in a valid workbook
+        raise _too_many_columns(len(header), Location(file, ws.title, header_row))
+    headers = [text(v, header_row, [], i) or "" for i, v in enumerate(header)]
+    while headers and not headers[-1]:
+        headers.pop()
+    if not headers:
+        return None
+    table = Table(file, ws.title, header_row, headers)
+    width = len(headers)
+    blank = None  # openpyxl yields one shared tuple for every missing row: skip those at once
+    for row_no, cells in enumerate(ws.iter_rows(min_row=header_row + 1, max_col=width, values_only=True),
+                                   start=header_row + 1):
+        if cells is blank:
+            continue
+        if not any(c is not None for c in cells):
+            blank = cells
+            continue
+        values = [text(c, row_no, headers, i) for i, c in enumerate(cells)]
+        if any(v is not None for v in values):
+            table.rows.append((row_no, values))
+    controls.note(table)
+    return table

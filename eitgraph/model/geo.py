@@ -43,6 +43,51 @@ def in_metropolitan_lambert93(x: float, y: float) -> bool:
     return 0 <= x <= 1_300_000 and 6_000_000 <= y <= 7_200_000
 
 
+# Where French communes lie (WGS84 degrees, with a margin): metropolitan France with Corsica, then
+# Guadeloupe, Martinique, Guyane, La Réunion, Mayotte, Saint-Pierre-et-Miquelon.
+FRANCE_BOXES = (
+    (41.0, 51.5, -5.8, 10.0), (15.7, 16.6, -61.9, -60.9), (14.3, 15.0, -61.3, -60.7), (2.0, 6.0, -54.7, -51.5),
+    (-21.5, -20.8, 55.1, 56.0), (-13.1, -12.5, 44.9, 45.4), (46.7, 47.2, -56.5, -56.0),
+)
+
+
+def in_france(lat: float, lon: float) -> bool:
+    """True when the point lies in France (metropolitan or overseas départements), roughly."""
+    return any(a <= lat <= b and c <= lon <= d for a, b, c, d in FRANCE_BOXES)
+
+
+def position_problem(lat: float | None, lon: float | None, french: bool) -> tuple[str, str] | None:
+    """What is wrong with a WGS84 position, as (``"error"`` or ``"warning"``, message), or None.
+
+    ``french``: the place is a French commune, so the point must lie in France. Latitude and longitude
+    given the wrong way round are said to be swapped (an error for a French commune, else a warning).
+
+    >>> position_problem(47.8086, 7.1733, True) is None
+    True
+    >>> position_problem(7.1733, 47.8086, True)[1]
+    'latitude 7.1733 and longitude 47.8086 look swapped: the point would be in France the other way round'
+    >>> position_problem(52.52, 13.40, True)[0], position_problem(52.52, 13.40, False)
+    ('error', None)
+    """
+    if lat is None and lon is None:
+        return None
+    if lat is None or lon is None:
+        return "error", "latitude and longitude must be given together, in degrees (WGS84)"
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        if -90 <= lon <= 90 and -180 <= lat <= 180 and in_france(lon, lat):
+            return "error", (f"latitude {lat:g} and longitude {lon:g} look swapped: the point would be in France "
+                             "the other way round")
+        return "error", f"latitude {lat:g} / longitude {lon:g} are not degrees (WGS84); Lambert-93 metres?"
+    if in_france(lat, lon):
+        return None
+    if in_france(lon, lat):
+        return ("error" if french else "warning"), (f"latitude {lat:g} and longitude {lon:g} look swapped: the "
+                                                    "point would be in France the other way round")
+    if french:
+        return "error", f"latitude {lat:g} / longitude {lon:g} is outside France, but the commune is French"
+    return None
+
+
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)

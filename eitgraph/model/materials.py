@@ -8,12 +8,17 @@
 (0.15, 't/an')
 >>> low_code("150101")
 '15 01 01'
+>>> normalise_quantity(1e308, "t", "jour", "wood")
+Traceback (most recent call last):
+...
+ValueError: quantity 1e+308 t/jour is too large to compute (it overflows once converted to t/an)
 """
 
 from __future__ import annotations
 
 import csv
 import difflib
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,6 +38,12 @@ UNITS = {
     "u": ("count", 1.0), "unite": ("count", 1.0), "unites": ("count", 1.0), "pieces": ("count", 1.0),
     "units": ("count", 1.0),
 }
+# The largest quantity one flow can plausibly carry in a year, per canonical unit; above it a value is
+# a typo (a unit or a period off by a factor of a thousand, digits pasted twice) or an overflow, and is
+# refused. Bounds: a billion tonnes is three times all the waste France produces in a year (≈ 310 Mt);
+# 1e11 m³ three times France's yearly water withdrawals (≈ 3e10 m³); 1e10 MWh six times France's final
+# energy consumption (≈ 1,600 TWh); a trillion units.
+MAX_PER_YEAR = {"t/an": 1e9, "m3/an": 1e11, "MWh/an": 1e10, "unités/an": 1e12}
 # Periods to per-year factors (a day is a calendar day: 365 per year).
 PERIODS = {"an": 1, "annee": 1, "année": 1, "year": 1, "yr": 1, "a": 1, "mois": 12, "month": 12,
            "semaine": 52, "week": 52, "jour": 365, "day": 365, "j": 365}
@@ -161,7 +172,15 @@ def normalise_quantity(value: float, unit: str, period: str | None, category: st
     per_year = PERIODS.get(fold(period)) if period else 1
     if per_year is None:
         raise ValueError(f"unknown period {period!r}; use an, mois, semaine or jour")
-    return round(value * factor * per_year, 9), CANONICAL[dimension]
+    canonical = CANONICAL[dimension]
+    quantity = value * factor * per_year
+    written = f"{value:g} {unit}" + (f"/{period}" if period else "")
+    if not math.isfinite(quantity):
+        raise ValueError(f"quantity {written} is too large to compute (it overflows once converted to {canonical})")
+    if abs(quantity) > MAX_PER_YEAR[canonical]:
+        raise ValueError(f"quantity {written} = {quantity:.3g} {canonical} is beyond what one flow can carry "
+                         f"(at most {MAX_PER_YEAR[canonical]:g} {canonical}); check the unit and the period")
+    return round(quantity, 9), canonical
 
 
 def split_unit(text: str) -> tuple[str, str | None]:

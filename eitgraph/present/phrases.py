@@ -251,6 +251,7 @@ VOCABULARIES: dict[str, dict[str, tuple[str, str]]] = {
         "string": ("texte", "text"),
         "number": ("nombre (virgule décimale acceptée)", "number (decimal comma accepted)"),
         "integer": ("nombre entier", "whole number"),
+        "count": ("nombre entier positif ou nul", "whole number, zero or more"),
         "siret": ("SIRET (14 chiffres, clé de Luhn)", "SIRET (14 digits, Luhn key)"),
         "siren": ("SIREN (9 chiffres)", "SIREN (9 digits)"),
         "insee": ("code INSEE de commune (5 caractères)", "INSEE commune code"),

@@ -17,7 +17,7 @@ import pandas as pd
 from neo4j import exceptions as neo4j_errors
 
 from ..config import StoreConfig
-from ..errors import QueryError, StoreError
+from ..errors import ConfigError, QueryError, StoreError
 from . import embedded
 
 _PRIMITIVE = (str, int, float, bool, type(None))
@@ -55,6 +55,10 @@ def translated_errors(what: str) -> Iterator[None]:
         raise StoreError(f"{what}: the graph store is not reachable ({exc})") from exc
     except neo4j_errors.Neo4jError as exc:
         raise StoreError(f"{what}: {exc.message or exc}") from exc
+    except neo4j_errors.ConfigurationError as exc:  # a URI the driver cannot use
+        raise ConfigError(f"{what}: {exc}") from exc
+    except neo4j_errors.DriverError as exc:  # a connection lost mid-transaction, an incomplete commit…
+        raise StoreError(f"{what}: {exc}") from exc
 
 
 _CLAUSE_END = re.compile(r"\b(ORDER\s+BY|SKIP|LIMIT|UNION)\b", re.IGNORECASE)
@@ -113,8 +117,8 @@ class Store:
             auth = (config.username, config.password) if config.username else None
         self.database = config.database
         try:
-            self.driver = neo4j.GraphDatabase.driver(uri, auth=auth)
             with translated_errors(f"connecting to {config.describe()}"):
+                self.driver = neo4j.GraphDatabase.driver(uri, auth=auth)
                 self.driver.verify_connectivity()
                 agent = self.driver.get_server_info().agent or ""
         except Exception:
@@ -126,14 +130,14 @@ class Store:
     # -- reading ---------------------------------------------------------
     def records(self, cypher: str, params: dict | None = None) -> list[dict]:
         """Run a read query; rows as plain dicts."""
-        with translated_errors("query failed"):
+        with self._errors("query failed"):
             result = self.driver.execute_query(cypher, params or {}, database_=self.database,
                                                routing_=neo4j.RoutingControl.READ)
         return [{k: plain(v) for k, v in rec.items()} for rec in result.records]
 
     def frame(self, cypher: str, params: dict | None = None) -> pd.DataFrame:
         """Run a query and return a DataFrame (columns in RETURN order, even when empty)."""
-        with translated_errors("query failed"):
+        with self._errors("query failed"):
             result = self.driver.execute_query(cypher, params or {}, database_=self.database)
         rows = [[plain(v) for v in rec.values()] for rec in result.records]
         columns = list(result.keys) or (return_columns(cypher) if not rows else [])
@@ -141,13 +145,13 @@ class Store:
 
     def execute(self, cypher: str, params: dict | None = None) -> None:
         """Run one write statement in its own transaction."""
-        with translated_errors("statement failed"):
+        with self._errors("statement failed"):
             self.driver.execute_query(cypher, params or {}, database_=self.database)
 
     # -- writing ---------------------------------------------------------
     def transaction(self, work: Callable[[neo4j.Transaction], Any], what: str = "write") -> Any:
         """Run ``work(tx)`` in one explicit transaction: all of it is committed, or none."""
-        with translated_errors(what), self.driver.session(database=self.database) as session:
+        with self._errors(what), self.driver.session(database=self.database) as session:
             tx = session.begin_transaction()
             try:
                 out = work(tx)
@@ -156,6 +160,17 @@ class Store:
                 raise
             tx.commit()
             return out
+
+    @contextlib.contextmanager
+    def _errors(self, what: str) -> Iterator[None]:
+        """:func:`translated_errors`, and a failure of an embedded store whose heap ran out says so."""
+        try:
+            with translated_errors(what):
+                yield
+        except StoreError as exc:
+            if self.config.embedded and embedded.out_of_memory(self.config.data_dir):
+                raise StoreError(embedded.out_of_memory_message(what, self.config.heap)) from exc
+            raise
 
     # -- life cycle ------------------------------------------------------
     def _release(self) -> None:

@@ -8,6 +8,12 @@ second time. A process that finds the folder owned and no reachable server gets
 
 The JVM is process-wide, so running servers are shared per data folder within a
 process (``_RUNNING``) and stopped when their last user closes or at exit.
+
+Everything in the data folder is its owner's only (folders 0700, files 0600), whatever the
+umask: the folder is made private when it is opened, the engine starts (and creates its first
+files) under a private umask, and the files it creates later are made private when the store is
+released (:func:`eitgraph.safety.private.secure_tree`). A JVM that runs out of heap leaves a marker in
+``logs/`` so that the failure names the setting to change (``EITGRAPH_HEAP``).
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import fcntl
 import json
 import os
 import secrets
+import shlex
 import signal
 import socket
 import threading
@@ -26,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import StoreError, StoreLockedError
+from ..safety.private import private_dir, private_umask, secure_tree
 
 BOLT_PLUGIN = "Bolt:com.arcadedb.bolt.BoltProtocolPlugin"
 LOCK_FILE = "eitgraph.lock"
@@ -33,6 +41,7 @@ STATE_FILE = "server.json"
 LOG_DIR = "logs"
 ENGINE_DIR = "arcadedb"
 USER = "root"
+OOM_MARKER = "out-of-memory"  # created by the JVM (-XX:OnOutOfMemoryError) the first time its heap runs out
 
 
 @dataclass(frozen=True)
@@ -82,7 +91,8 @@ class _JvmStarter:
 
             if jpype.isJVMStarted():
                 return
-            log_dir.mkdir(parents=True, exist_ok=True)
+            private_dir(log_dir)
+            (log_dir / OOM_MARKER).unlink(missing_ok=True)
             props = log_dir / "logging.properties"
             # ArcadeDB logs through java.util.logging; without this file its INFO
             # lines go to the user's terminal.
@@ -102,6 +112,8 @@ class _JvmStarter:
             args = [
                 f"-Djava.util.logging.config.file={props}",
                 f"-XX:ErrorFile={log_dir / 'hs_err_pid%p.log'}",
+                # Run through /bin/sh by the JVM: the marker says the heap ran out (see out_of_memory).
+                f"-XX:OnOutOfMemoryError=touch {shlex.quote(str(log_dir / OOM_MARKER))}",
                 "-Dpolyglot.engine.WarnInterpreterOnly=false",
             ]
             if quick:
@@ -148,8 +160,11 @@ class EmbeddedServer:
 
     # -- ownership -------------------------------------------------------
     def _try_lock(self) -> bool:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        fh = open(self.data_dir / LOCK_FILE, "a+")  # noqa: SIM115 - held open while we own the folder
+        private_dir(self.data_dir)
+        fd = os.open(self.data_dir / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+        with contextlib.suppress(OSError):
+            os.fchmod(fd, 0o600)
+        fh = os.fdopen(fd, "a+")
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -174,43 +189,53 @@ class EmbeddedServer:
         if not self._try_lock():
             return self._attach_to_owner()
         try:
-            log_dir = self.data_dir / LOG_DIR
-            _JvmStarter.ensure(log_dir, self.heap, self.quick)
-            import arcadedb_embedded
-
-            engine_root = self.data_dir / ENGINE_DIR
-            # The root password is generated per start; ArcadeDB keeps the first one
-            # it was given in this file, so it is recreated each time.
-            (engine_root / "config" / "server-users.jsonl").unlink(missing_ok=True)
-            password = secrets.token_urlsafe(24)
-            port = _free_port()
-            server = arcadedb_embedded.create_server(
-                str(engine_root),
-                root_password=password,
-                config={
-                    "server_plugins": BOLT_PLUGIN,
-                    "bolt_port": port,
-                    "http_port": _free_port(),
-                    "host": "127.0.0.1",
-                },
-            )
-            server.start()
-            self._server = server
-            self._endpoint = Endpoint(f"bolt://127.0.0.1:{port}", USER, password, os.getpid(), True)
-            self._write_state()
-            return self._endpoint
+            with private_umask():
+                return self._start()
         except Exception as exc:
             self._release_lock()
             if isinstance(exc, StoreError):
                 raise
+            if out_of_memory(self.data_dir) or "OutOfMemory" in str(exc):
+                raise StoreError(out_of_memory_message(f"cannot start the embedded store in {self.data_dir}",
+                                                       self.heap)) from exc
             raise StoreError(f"cannot start the embedded store in {self.data_dir}: {exc}") from exc
+
+    def _start(self) -> Endpoint:
+        log_dir = self.data_dir / LOG_DIR
+        _JvmStarter.ensure(log_dir, self.heap, self.quick)
+        import arcadedb_embedded
+
+        engine_root = self.data_dir / ENGINE_DIR
+        # The root password is generated per start; ArcadeDB keeps the first one
+        # it was given in this file, so it is recreated each time.
+        (engine_root / "config" / "server-users.jsonl").unlink(missing_ok=True)
+        password = secrets.token_urlsafe(24)
+        port = _free_port()
+        server = arcadedb_embedded.create_server(
+            str(engine_root),
+            root_password=password,
+            config={
+                "server_plugins": BOLT_PLUGIN,
+                "bolt_port": port,
+                "http_port": _free_port(),
+                "host": "127.0.0.1",
+            },
+        )
+        server.start()
+        self._server = server
+        self._endpoint = Endpoint(f"bolt://127.0.0.1:{port}", USER, password, os.getpid(), True)
+        self._write_state()
+        secure_tree(self.data_dir)
+        return self._endpoint
 
     def ensure_database(self, name: str) -> None:
         """Create database ``name`` if this process owns the server and it is missing."""
         if self._server is None or name in self._databases:
             return
         if not (self.data_dir / ENGINE_DIR / "databases" / name).is_dir():
-            self._server.create_database(name)
+            with private_umask():
+                self._server.create_database(name)
+            secure_tree(self.data_dir / ENGINE_DIR / "databases" / name)
         self._databases.add(name)
 
     def _write_state(self) -> None:
@@ -219,6 +244,7 @@ class EmbeddedServer:
         payload = {"uri": ep.uri, "username": ep.username, "password": ep.password, "pid": ep.pid,
                    "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         fd = os.open(state, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)  # a file left from before, with wider rights, is narrowed too
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(payload, fh)
 
@@ -258,6 +284,7 @@ class EmbeddedServer:
             finally:
                 self._server = None
                 self._databases.clear()
+                secure_tree(self.data_dir)
                 self._release_lock()
 
 
@@ -281,6 +308,9 @@ def acquire(data_dir: Path, heap: str, database: str, quick: bool = False) -> tu
 
 
 def release(server: EmbeddedServer) -> None:
+    # Files the engine created while this user worked (new types, indexes, logs) become private too;
+    # a process attached to another one's server does it as well (same owner, same folder).
+    secure_tree(server.data_dir)
     with _RUNNING_LOCK:
         if _RUNNING.get(server.data_dir) is not server:
             return
@@ -295,3 +325,14 @@ def _stop_all() -> None:
         with contextlib.suppress(Exception):
             server.stop()
     _RUNNING.clear()
+
+
+def out_of_memory(data_dir: Path) -> bool:
+    """True when the JVM serving ``data_dir`` has run out of heap since it started."""
+    return (Path(data_dir) / LOG_DIR / OOM_MARKER).exists()
+
+
+def out_of_memory_message(what: str, heap: str | None = None) -> str:
+    now = f" (now {heap})" if heap else ""
+    return (f"{what}: the embedded store ran out of memory{now}. Give it more with the EITGRAPH_HEAP setting, "
+            "for example EITGRAPH_HEAP=4g, and run the command again; what was being written was not committed")

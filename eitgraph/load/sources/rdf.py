@@ -11,6 +11,7 @@ unresolvable reference is a problem: nothing is written and every problem is lis
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 
 from rdflib import RDF, Literal, URIRef
@@ -53,8 +54,12 @@ def convert(text: str, datatype: str | None, lang: str | None, ptype: str):
     if value is None or lit.ill_typed:
         raise ValueError(f"{text!r} is not a valid xsd:{dtype}")
     if ptype == "float":
+        if not math.isfinite(float(value)):
+            raise ValueError(f"{text!r} is not a finite number")
         return float(value)
     if ptype == "integer":
+        if abs(int(value)) >= 2**63:
+            raise ValueError(f"{text!r} is too large for a whole number (64 bits)")
         return int(value)
     if ptype == "date" and isinstance(value, dt.datetime):
         return value.date()

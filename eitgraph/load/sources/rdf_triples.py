@@ -8,6 +8,7 @@ sorted so that the order of the file does not matter. Malformed files raise :cla
 from __future__ import annotations
 
 import json
+import re
 import warnings
 from pathlib import Path
 
@@ -16,7 +17,10 @@ from rdflib.exceptions import ParserError
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from ...errors import InputError, Location
-from ..tables import Table
+from ...safety.writing import CONTROL
+from ..tables import Table, check_input_file
+
+_DTD = re.compile(r"<!(DOCTYPE|ENTITY)\b")
 
 FORMATS = {".ttl": "turtle", ".turtle": "turtle", ".jsonld": "json-ld", ".json": "json-ld", ".nt": "nt",
            ".ntriples": "nt", ".n3": "n3", ".rdf": "xml", ".xml": "xml", ".owl": "xml"}
@@ -26,10 +30,8 @@ HEADERS = ["subject", "predicate", "object", "object_kind", "datatype", "lang"]
 
 def parse(path: str | Path, fmt: str | None = None) -> Graph:
     """Parse an RDF file; the format comes from the suffix unless given."""
-    path = Path(path)
+    path = check_input_file(path)
     where = Location(path.name)
-    if not path.exists():
-        raise InputError("file not found", Location(str(path)))
     fmt = fmt or FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise InputError(f"unknown RDF file type {path.suffix!r}; expected one of {', '.join(FORMATS)}", where)
@@ -38,6 +40,12 @@ def parse(path: str | Path, fmt: str | None = None) -> Graph:
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text (byte {exc.start})", where) from None
     name = NAMES[fmt]
+    dtd = _DTD.search(text) if fmt == "xml" else None
+    if dtd:
+        line = text.count("\n", 0, dtd.start()) + 1
+        raise InputError(f"this {name} file declares a DTD (<!{dtd[1]} …>), which eitgraph refuses: entities can "
+                         "hide or empty values, expand to gigabytes or read other files. Write the IRIs in full "
+                         "(or export the file as Turtle) and load it again", Location(path.name, None, line))
     g = Graph()
     try:
         with warnings.catch_warnings():  # rdflib's JSON-LD parser warns about its own use of ConjunctiveGraph
@@ -84,4 +92,12 @@ def read(path: str | Path, **_ignored) -> Table:
         obj, kind, datatype, lang = _term(o)
         rows.append([_term(s)[0], str(p), obj, kind, datatype, lang])
     rows.sort(key=lambda r: tuple(x or "" for x in r))
-    return Table(path.name, None, 1, list(HEADERS), [(i, r) for i, r in enumerate(rows, start=1)])
+    table = Table(path.name, None, 1, list(HEADERS), [(i, r) for i, r in enumerate(rows, start=1)])
+    cleaned = [i for i, r in table.rows if any(x and CONTROL.search(x) for x in r)]
+    for i, r in table.rows:
+        if i in cleaned:
+            r[:] = [CONTROL.sub("", x) if x else x for x in r]
+    if cleaned:
+        table.notes.append(("control_characters", f"control characters were removed from {len(cleaned)} triple(s)",
+                            Location(path.name, None, cleaned[0])))
+    return table

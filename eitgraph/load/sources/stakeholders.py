@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...graphread import GraphRead
+from ...model.geo import position_problem
 from ...model.naf import naf_label, naf_section
 from ...model.organisation_kinds import KINDS
 from ...values import fold, slug
@@ -92,8 +93,11 @@ def transform(records: list[Record], ctx) -> GraphBatch:
         if naf and naf_label(naf) is None:
             problems.add(f"NAF code {naf!r} does not exist in NAF rév. 2", rec.loc("naf"))
         lat, lon = rec.get("lat"), rec.get("lon")
-        if (lat is None) != (lon is None) or (lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180)):
-            problems.add("latitude and longitude must be given together, in degrees (WGS84)", rec.loc("lat"))
+        wrong = position_problem(lat, lon, french=bool(commune))
+        if wrong and wrong[0] == "error":
+            problems.add(wrong[1], rec.loc("lat"))
+        elif wrong:
+            ctx.note("coordinates", wrong[1], rec.loc("lat"))
         props = {
             "name": name, "kind": kind, "siret": siret, "siren": rec.get("siren") or (siret[:9] if siret else None),
             "naf": naf, "naf_label": naf_label(naf) if naf else None, "naf_section": naf_section(naf) if naf else None,

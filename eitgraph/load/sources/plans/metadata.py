@@ -10,7 +10,7 @@ import yaml
 
 from ....errors import Location
 from ....values import fold, parse_date, slug
-from ...tables import sidecar_path
+from ...filestore import sidecar_path
 
 PLAN_TYPES = ("PLPDMA", "PLP", "PCAET", "CODEC", "TZDZG", "TEPCV", "PAT", "CRTE", "CLS", "PTCE", "GPECT", "EIT",
               "SRADDET", "PCET", "CTE", "OTHER")

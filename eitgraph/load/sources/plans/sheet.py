@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ....errors import InputError, Location
-from ...tables import EXCEL_SUFFIXES, Table, excel_cell_text, merged_ranges, open_workbook, read_table
+from ...excel import merged_ranges, open_workbook
+from ...tables import EXCEL_SUFFIXES, Table, excel_cell_text, read_table
 from .tetrules import FIRST_DATA_ROW, SHEET_MARK, column_letter
 from .workbook import is_format_text, is_help_text, template_row
 
