@@ -1,33 +1,36 @@
 """The ``eitgraph`` command: a thin layer over :mod:`eitgraph.kb`.
 
 Library errors become one clear message and a non-zero exit; ``--debug`` shows the traceback.
+Each command imports what it needs when it runs (``eitgraph status`` never loads pandas), checks its
+arguments before it reaches the store, and attaches to the data folder's store server, which the
+first command starts (see :mod:`eitgraph.store.embedded`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import shutil
-import signal
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 import click
 
 from . import shipped
-from .catalogue import Catalogue
 from .config import StoreConfig
-from .load.commands import datasets, drop, duplicates, merge, print_notes, undo
 from .errors import EitgraphError
-from .kb import KnowledgeBase, example_manifest
-from .load.blank_workbooks import write_template
-from .load.spec import LoaderSpec, available_kinds
-from .maps.command import map_command
-from .model.graph import load_model
-from .output import FORMATS, emit
-from .rdf.command import export_group
-from .report.command import indicators_command, report_command
+from .load.commands import datasets, drop, duplicates, merge, print_notes, undo
 from .version import __version__
+
+if TYPE_CHECKING:
+    from .kb import KnowledgeBase
+
+# Output formats of `query` (eitgraph.output.FORMATS, which imports pandas).
+FORMATS = ("table", "csv", "json", "xlsx")
+# Source kinds: the shipped mappings (eitgraph.load.spec.available_kinds, without importing every transform).
+KINDS = sorted(p.stem for p in shipped.folder("loaders").glob("*.yaml"))
 
 
 class Context:
@@ -36,7 +39,9 @@ class Context:
         self.debug = debug
 
     def open(self, quick: bool = False) -> KnowledgeBase:
-        """``quick`` for short commands: faster JVM start, slower long loads."""
+        """``quick`` for short commands: a faster JVM start when this process runs the store itself."""
+        from .kb import KnowledgeBase
+
         return KnowledgeBase(dataclasses.replace(self.config, quick_start=quick))
 
 
@@ -51,7 +56,21 @@ def _pairs(values: tuple[str, ...], what: str) -> dict:
 
 
 class EitgraphGroup(click.Group):
-    """Turns library errors into clean messages."""
+    """Turns library errors into clean messages; commands defined elsewhere are imported when used."""
+
+    lazy: ClassVar[dict[str, str]] = {
+        "map": "eitgraph.maps.command:map_command", "export": "eitgraph.rdf.command:export_group",
+        "indicators": "eitgraph.report.command:indicators_command",
+        "report": "eitgraph.report.command:report_command"}
+
+    def list_commands(self, ctx):
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx, name):
+        if name in self.lazy and name not in self.commands:
+            module, attr = self.lazy[name].split(":")
+            self.add_command(getattr(importlib.import_module(module), attr), name)
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx):
         try:
@@ -92,14 +111,21 @@ def cli(ctx, uri, username, password, database, data_dir, debug):
 @cli.command()
 @click.pass_obj
 def init(obj: Context):
-    """Create the constraints and indexes of the graph model (idempotent).
+    """Create the constraints and indexes of the graph model, drop those it no longer uses (idempotent;
+    on a Neo4j server, as a user with schema rights).
 
     Example: eitgraph init
     """
-    with obj.open(quick=True) as kb:
-        # Opening applies the schema; report what the store now has.
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # opening warns about a missing schema: init is what says so
+        kb = obj.open(quick=True)
+    with kb:
+        applied = kb.init()
         n = len(kb.model.schema_statements())
-        click.echo(f"Schema ready on {kb.config.describe()}: {n} constraints and indexes.")
+        done = f"; {len(applied)} statement(s) run" if applied else "; nothing to change"
+        click.echo(f"Schema ready on {kb.config.describe()}: {n} constraints and indexes{done}.")
 
 
 def _progress_factory(label: str):
@@ -118,7 +144,7 @@ def _progress_factory(label: str):
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(available_kinds()))
+@click.argument("kind", type=click.Choice(KINDS))
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Validate and report what would be written; write nothing.")
 @click.option("--dataset", "dataset_id", help="Dataset id [default: KIND:file name]; reloads replace it.")
@@ -172,6 +198,8 @@ def status(obj: Context):
     """
     with obj.open(quick=True) as kb:
         info = kb.status()
+        if kb.store.endpoint is not None:
+            info["store"] += f", served by process {kb.store.endpoint.pid} ({kb.store.endpoint.mode})"
     click.echo(f"Store: {info['store']}")
     click.echo("Nodes:")
     for label, n in info["nodes"].items():
@@ -206,8 +234,18 @@ def query(obj: Context, name, params, fmt, out, engine):
         eitgraph query communes --param epci=200036465
         eitgraph query organisations -p tag="pilote EIT" --format xlsx --out pilotes.xlsx
     """
+    from .catalogue import Catalogue
+
+    # The query and its parameters are checked before the store is reached.
+    q = Catalogue().get(name)
+    params = _pairs(params, "--param")
+    q.bind(params)
+    if engine == "python" and not q.python:
+        raise click.BadParameter(f"query {q.name!r} has no Python implementation", param_hint="--engine")
     with obj.open(quick=True) as kb:
-        df = kb.query(name, engine=engine, **_pairs(params, "--param"))
+        df = kb.query(name, engine=engine, **params)
+    from .output import emit
+
     emit(df, fmt, out)
 
 
@@ -217,6 +255,8 @@ def queries():
 
     Example: eitgraph queries
     """
+    from .catalogue import Catalogue
+
     for q in Catalogue():
         click.secho(q.name, bold=True)
         click.echo(f"  {q.description}")
@@ -225,31 +265,39 @@ def queries():
             click.echo(f"    --param {p.name}=…  ({p.type}, {req}) {p.description}")
 
 
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt
-
-
 @cli.command()
+@click.option("--stop", is_flag=True, help="Stop the server of the data folder (background or not) and exit.")
+@click.option("--idle", type=float, metavar="MINUTES", help="Stop after this many minutes without a client.")
 @click.pass_obj
-def serve(obj: Context):
-    """Keep the embedded store running so that other processes (CLI, notebooks) share it.
+def serve(obj: Context, stop, idle):
+    """Run the store server of the data folder in the foreground (commands, scripts and notebooks with
+    the same --data-dir use it; without it, the first command starts one in the background, which stops
+    after 15 idle minutes).
 
-    Example: eitgraph serve --data-dir ./eitgraph-data   (stop with Ctrl-C)
+    \b
+    Examples:
+        eitgraph serve --data-dir ./eitgraph-data      (stop with Ctrl-C)
+        eitgraph serve --stop
     """
+    from .store import embedded, service
+
     if not obj.config.embedded:
         raise EitgraphError("serve runs the embedded store; with a Neo4j server there is nothing to serve")
-    with obj.open() as kb:
-        signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop is a clean stop too
-        if kb.store.owner_pid is not None and kb.store._server is None:
-            raise EitgraphError(f"{obj.config.data_dir} is already served by process {kb.store.owner_pid}")
-        click.echo(f"Serving {obj.config.data_dir} over Bolt at {kb.store.driver._pool.address} "
-                   f"(connection details in {obj.config.data_dir / 'server.json'}, readable by you only).")
+    folder = obj.config.data_dir
+    if stop:
+        pid = embedded.stop_server(folder)
+        click.echo(f"Stopped the eitgraph server of {folder} (process {pid})." if pid
+                   else f"No eitgraph server runs for {folder}.")
+        return
+    server = service.own(folder, obj.config.heap, "foreground", wait=10)
+
+    def ready(endpoint):
+        click.echo(f"Serving {folder} over Bolt at {endpoint.uri.removeprefix('bolt://')} (process {endpoint.pid}; "
+                   f"connection details in {folder / embedded.STATE_FILE}, readable by you only).")
         click.echo("Other eitgraph commands with the same --data-dir connect to it. Ctrl-C to stop.")
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            click.echo("Stopping.")
+
+    service.serve(server, idle=idle * 60 if idle else None, databases=(obj.config.database,), on_ready=ready)
+    click.echo("Stopped.")
 
 
 @cli.command()
@@ -268,7 +316,12 @@ def demo(obj: Context, reset, example):
     if reset and folder.exists():
         if not (folder / "arcadedb").exists() and any(folder.iterdir()):
             raise EitgraphError(f"{folder} does not look like an eitgraph store; not deleting it")
+        from .store import embedded
+
+        embedded.stop_server(folder)  # its server, if one runs, lets go of the files first
         shutil.rmtree(folder)
+    from .kb import example_manifest
+
     started = time.monotonic()
     manifest = example_manifest(example)
     with obj.open() as kb:
@@ -298,6 +351,8 @@ def schema(doc):
 
     Example: eitgraph schema --doc schema/schema.md
     """
+    from .model.graph import load_model
+
     model = load_model()
     if doc:
         doc.write_text(model.markdown(), encoding="utf-8")
@@ -308,13 +363,15 @@ def schema(doc):
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(available_kinds()), required=False)
+@click.argument("kind", type=click.Choice(KINDS), required=False)
 def kinds(kind):
     """List the source kinds, or the columns and options of one.
 
     Example: eitgraph kinds stakeholders
     """
-    for name in [kind] if kind else available_kinds():
+    from .load.spec import LoaderSpec
+
+    for name in [kind] if kind else KINDS:
         spec = LoaderSpec.load(name)
         click.secho(name, bold=True)
         click.echo(f"  {' '.join(spec.description.split())}")
@@ -328,7 +385,7 @@ def kinds(kind):
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(available_kinds()))
+@click.argument("kind", type=click.Choice(KINDS))
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The .xlsx to write.")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
 def template(kind, out, lang):
@@ -336,14 +393,11 @@ def template(kind, out, lang):
 
     Example: eitgraph template diagnostics --out diagnostic-flux.xlsx
     """
+    from .load.blank_workbooks import write_template
+
     write_template(kind, out, lang)
     click.echo(f"Wrote {out}: fill the first sheet, then 'eitgraph load {kind} {out}'.")
 
-
-cli.add_command(map_command)
-cli.add_command(export_group)
-cli.add_command(indicators_command)
-cli.add_command(report_command)
 
 
 def main() -> None:

@@ -19,9 +19,11 @@ from eitgraph import shipped
 
 pytestmark = pytest.mark.slow
 
+# The load runs the store in its own process: killing it kills the server in the middle of the write (a
+# command attached to a background server would only lose its connection, which rolls the write back).
 LOADER = textwrap.dedent("""
     import sys, eitgraph
-    with eitgraph.open(data_dir=sys.argv[1]) as kb:
+    with eitgraph.open(data_dir=sys.argv[1], in_process=True) as kb:
         print("open", flush=True)
         kb.load("diagnostics", sys.argv[2], dataset_id="diagnostics:big", create_missing=True)
         print("done", flush=True)
@@ -39,7 +41,7 @@ def big_diagnostics(path, n):
 
 def state(data_dir):
     """(dataset recorded?, flows it holds, flows it says it holds) after reopening the store."""
-    with eitgraph.open(data_dir=data_dir) as kb:
+    with eitgraph.open(data_dir=data_dir, in_process=True) as kb:
         ds = kb.store.records("MATCH (d:Dataset {id: 'diagnostics:big'}) RETURN d.counts AS c")
         flows = kb.store.records("MATCH ()-[f:OUTPUTS]->() WHERE 'diagnostics:big' IN f.sources "
                                  "RETURN count(f) AS n")[0]["n"]
@@ -53,7 +55,7 @@ def template(tmp_path_factory):
     """A store with the territory and materials, and a 12,000-row diagnostics file."""
     root = tmp_path_factory.mktemp("crash")
     data = root / "template"
-    with eitgraph.open(data_dir=data) as kb:
+    with eitgraph.open(data_dir=data, in_process=True) as kb:
         kb.load("territory", shipped.path("reference", "perimetre-epci-a-fp.csv"), epci="200036465")
         kb.load("materials", shipped.path("reference", "list_of_waste.csv"))
     return data, big_diagnostics(root / "big.csv", 12_000)
@@ -82,7 +84,7 @@ def test_a_killed_load_is_all_or_nothing(template, tmp_path, sig, delay):
     if sig == signal.SIGINT and not finished:
         assert "Traceback" not in err
     # The store takes a new load after the crash, without repair.
-    with eitgraph.open(data_dir=copy) as kb:
+    with eitgraph.open(data_dir=copy, in_process=True) as kb:
         report = kb.load("diagnostics", big, dataset_id="diagnostics:big", create_missing=True)
         assert report.unchanged or report.written["OUTPUTS"] == 12_000
     assert os.path.isdir(copy)
