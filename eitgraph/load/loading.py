@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import gc
 import json
 import re
@@ -145,6 +146,13 @@ def dataset_name(stem: str) -> str:
     return _VERSION_SUFFIX.sub("", stem).strip(" _.-") or stem
 
 
+def _dataset_node(tx, dataset_id: str) -> dict | None:
+    from ..store import plain
+
+    row = tx.run("MATCH (d:Dataset {id: $id}) RETURN properties(d) AS p", id=dataset_id).single()
+    return plain(row["p"]) if row else None
+
+
 def _skippable(exc: ValidationError, table: Table) -> bool:
     """Lenient mode skips rows; a problem that is not about one row of this file stops the load."""
     return all(p.location.row is not None and p.location.row != table.header_row for p in exc.problems)
@@ -228,35 +236,41 @@ class Loader:
               previous: dict | None, progress: Progress | None = None, max_delete_ratio: float = 0.5,
               force: bool = False, dry_run: bool = False, event: dict | None = None) -> None:
         """Write (or, for a dry run, only plan) what makes the graph hold ``batch`` as dataset
-        ``dataset_id``; ``batch=None`` removes the dataset. One transaction."""
-        # The labels and types the dataset wrote before need looking at too; an old Dataset node
-        # without counts means all of them.
+        ``dataset_id``; ``batch=None`` removes the dataset. One transaction, planned inside it: if the
+        store runs it again (a transient error, or another client changed the graph meanwhile), it is
+        planned again from what the graph then holds."""
+        notes_before = list(report.notes)
+
+        class _DryRun(Exception):
+            pass
+
+        def work(tx):
+            # The Dataset node as it is now (another process may have loaded this dataset since we looked).
+            current = _dataset_node(tx, dataset_id)
+            touched = self._touched(current, batch)
+            plan = self._plan(tx, dataset_id, kind, batch or GraphBatch(), touched, max_delete_ratio, force)
+            report.written = dict(sorted(plan.written.items()))
+            report.changed = dict(sorted(plan.changed.items()))
+            report.deleted = dict(sorted((k, v) for k, v in plan.deleted.items() if v))
+            report.notes[:] = notes_before + plan.notes
+            if dry_run:
+                raise _DryRun
+            self._apply(tx, plan, progress)
+            self._record(tx, dataset_id, kind, version, current, report, batch is None, event)
+
+        with contextlib.suppress(_DryRun):
+            self.store.transaction(work, what=f"loading {report.file or dataset_id}", replan=True)
+
+    def _touched(self, previous: dict | None, batch: GraphBatch | None) -> set[str]:
+        """The labels and types the dataset writes now or wrote before (an old Dataset node without
+        counts: all of them)."""
         if previous is None or previous.get("dropped"):
             before: set[str] = set()
         elif previous.get("counts"):
             before = set(json.loads(previous["counts"]))
         else:
             before = set(self.model.nodes) | set(self.model.relationships)
-        touched = before | (set(batch.counts()) if batch is not None else set())
-
-        class _DryRun(Exception):
-            pass
-
-        def work(tx):
-            plan = self._plan(tx, dataset_id, kind, batch or GraphBatch(), touched, max_delete_ratio, force)
-            report.written = dict(sorted(plan.written.items()))
-            report.changed = dict(sorted(plan.changed.items()))
-            report.deleted = dict(sorted((k, v) for k, v in plan.deleted.items() if v))
-            report.notes.extend(plan.notes)
-            if dry_run:
-                raise _DryRun
-            self._apply(tx, plan, progress)
-            self._record(tx, dataset_id, kind, version, previous, report, batch is None, event)
-
-        try:
-            self.store.transaction(work, what=f"loading {report.file}")
-        except _DryRun:
-            pass
+        return before | (set(batch.counts()) if batch is not None else set())
 
     # -- validate / transform (no writes) ------------------------------------
     def read(self, spec: LoaderSpec, path: Path, sheet=None, encoding=None, delimiter=None) -> Table:
@@ -274,7 +288,9 @@ class Loader:
         raw_notes: list[tuple] = []
         records: list[Record] = spec.records(table, problems, raw_notes, strict)
         notes = [Note(*n) for n in raw_notes]
-        ctx = TransformContext(opts, self.model, problems, table, self.store.records, notes)
+        # Look-ups go to the leader of a cluster: they must see what the previous load committed.
+        ctx = TransformContext(opts, self.model, problems, table, functools.partial(self.store.records, leader=True),
+                               notes)
         batch: GraphBatch = spec.transform_function()(records, ctx)
         problems.extend(batch.problems.items)
         self._check_declared(spec, batch)
@@ -300,7 +316,8 @@ class Loader:
     # -- write (one transaction) ---------------------------------------------
     def _previous(self, dataset_id: str) -> dict | None:
         """What the Dataset node of this id holds, if any."""
-        rows = self.store.records("MATCH (d:Dataset {id: $id}) RETURN properties(d) AS p", {"id": dataset_id})
+        rows = self.store.records("MATCH (d:Dataset {id: $id}) RETURN properties(d) AS p", {"id": dataset_id},
+                                  leader=True)
         return rows[0]["p"] if rows else None
 
     def _plan(self, tx, dataset_id: str, kind: str, batch: GraphBatch, touched: set[str],
