@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import functools
 import warnings
 from functools import cached_property
 from pathlib import Path
@@ -47,7 +48,8 @@ class KnowledgeBase:
         except BaseException:
             self.store.close()
             raise
-        self.graph = GraphRead(self.store.records, self.model)  # what analytics, views and exports read
+        # What analytics, views and exports read.
+        self.graph = GraphRead(self.store.records, self.model, raw=functools.partial(self.store.records, convert=False))
 
     @cached_property
     def catalogue(self) -> Catalogue:

@@ -151,12 +151,17 @@ class Store:
             raise
 
     # -- reading ---------------------------------------------------------
-    def records(self, cypher: str, params: dict | None = None, leader: bool = False) -> list[dict]:
+    def records(self, cypher: str, params: dict | None = None, leader: bool = False,
+                convert: bool = True) -> list[dict]:
         """Run a read query; rows as plain dicts. ``leader``: on a cluster, ask the leader (a load's own
-        look-ups must see what the previous load committed, wherever it ran)."""
+        look-ups must see what the previous load committed, wherever it ran). ``convert=False`` leaves
+        the values as the driver gives them (strings, numbers, lists of them: a bulk extraction whose
+        columns hold no dates or nodes need not walk its million values once more)."""
         routing = neo4j.RoutingControl.WRITE if leader else neo4j.RoutingControl.READ
         with translated_errors("query failed"):
             result = self.driver.execute_query(cypher, params or {}, database_=self.database, routing_=routing)
+        if not convert:
+            return [dict(rec.items()) for rec in result.records]
         return [{k: plain(v) for k, v in rec.items()} for rec in result.records]
 
     def frame(self, cypher: str, params: dict | None = None, read: bool = False) -> pd.DataFrame:
