@@ -8,6 +8,7 @@ True
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
@@ -23,6 +24,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
 _PRIMITIVE = (str, int, float, bool, type(None))
+
+# The driver logs every notification of the server (a label not in the graph yet, a deprecation) as a
+# warning, which Python prints on stderr when nothing handles it: not the user's business.
+logging.getLogger("neo4j.notifications").addHandler(logging.NullHandler())
 
 
 def plain(value: Any) -> Any:
