@@ -32,6 +32,12 @@
 5. A results table; exit status 1 if a target is missed.
 
 ``--scale`` multiplies the three sizes (0.02 and 0.1 for quick runs); ``--load-only`` stops after 2.
+
+``--neo4j 5.26`` (a key of ``scripts/neo4j-harness/versions.txt``, whose server
+``scripts/neo4j-test-server`` started) or ``--neo4j bolt://…`` also loads the same files into that Neo4j
+(emptied first) after the embedded store, and times ``circular-loops`` there: load rates and loop
+times side by side, in the same run. ``circular-loops`` end to end is also given as a multiple of
+the loop enumeration alone on the same edges (target ≤ 2.5×).
 """
 
 from __future__ import annotations
@@ -67,6 +73,7 @@ TARGET_LOOPS_S = 30.0
 TARGET_SPEEDUP = 20.0
 TARGET_SUBST_S = 60.0
 TARGET_MEMORY_MB = 4096.0
+TARGET_LOOPS_OVER_ENGINE = 2.5
 MAX_LENGTH = 5
 
 DEPARTEMENTS = ("67", "68")
@@ -472,8 +479,8 @@ def instrument(kb) -> dict:
         finally:
             stats["prepare"] += time.perf_counter() - t
 
-    def timed_transaction(work, what="write"):
-        return transaction(lambda tx: work(_TimedTx(tx, stats["statements"])), what)
+    def timed_transaction(work, what="write", **kwargs):
+        return transaction(lambda tx: work(_TimedTx(tx, stats["statements"])), what, **kwargs)
 
     kb.loader.prepare = timed_prepare
     kb.store.transaction = timed_transaction
@@ -581,7 +588,8 @@ def print_profile(stats: dict, top: int = 6) -> None:
         print(f"       {sec:7.1f} s  {calls:5d} calls  {rows:8d} rows{rate}  {text[:110]}")
 
 
-def timed_load(kb, results: Results, kind: str, path: Path, **options) -> tuple[int, float]:
+def timed_load(kb, results: Results, kind: str, path: Path, where: str = "embedded",
+               **options) -> tuple[int, float]:
     """Load one file, print its profile, add its rate to the results; (rows, seconds)."""
     stats = instrument(kb)
     t = time.perf_counter()
@@ -590,7 +598,7 @@ def timed_load(kb, results: Results, kind: str, path: Path, **options) -> tuple[
     rate = report.rows / wall if wall > 0 else float("inf")
     print(f"   {report.summary()}", flush=True)
     print_profile(stats)
-    results.add(f"load {kind}", f"{report.rows} rows in {wall:.1f} s = {rate:,.0f} rows/s "
+    results.add(f"load {kind} ({where})", f"{report.rows} rows in {wall:.1f} s = {rate:,.0f} rows/s "
                 f"(validation {stats['prepare']:.1f} s) [{load_note()}]")
     # Undo the instrumentation (instance attributes shadow the class methods).
     del kb.loader.prepare
@@ -613,6 +621,7 @@ def main() -> int:
     parser.add_argument("--query-budget", type=int, default=1800,
                         help="seconds after which an in-process query step is abandoned (0: no limit)")
     parser.add_argument("--load-only", action="store_true", help="stop after step 2 (the loads)")
+    parser.add_argument("--neo4j", help="also load into this Neo4j: a URI, or a key of the pinned versions")
     args = parser.parse_args()
     n_orgs = max(10, round(args.orgs * args.scale))
     n_edges = max(10, round(args.exchanges * args.scale))
@@ -643,25 +652,88 @@ def main() -> int:
     # 2. load
     print(f"2. loading into {store_dir} (heap {args.heap})", flush=True)
     t = time.perf_counter()
-    kb = eitgraph.open(data_dir=store_dir, heap=args.heap)
+    # The store runs in this process: its heap counts in the memory figures below.
+    kb = eitgraph.open(data_dir=store_dir, heap=args.heap, in_process=True)
     results.add("store start", f"{time.perf_counter() - t:.1f} s")
     try:
-        timed_load(kb, results, "territory", resources.path("reference", "perimetre-epci-a-fp.csv"),
-                   departement="67,68")
-        timed_load(kb, results, "materials", resources.path("reference", "list_of_waste.csv"))
-        # The target is on the generated regional data as a whole; each file's own rate is shown above.
-        loads = [timed_load(kb, results, "sirene", sirene_path), timed_load(kb, results, "diagnostics", diag_path)]
-        rows, wall = sum(n for n, _ in loads), sum(w for _, w in loads)
-        results.add("load regional data", f"{rows} rows (SIRENE + diagnostics) in {wall:.1f} s = {rows / wall:,.0f} "
-                    f"rows/s", f">= {TARGET_ROWS_PER_S:,} rows/s", rows / wall >= TARGET_ROWS_PER_S)
-        status = kb.status()
-        print(f"   graph: {status['nodes']} {status['relationships']}", flush=True)
+        load_all(kb, results, sirene_path, diag_path, "embedded")
+        if args.neo4j:
+            neo = open_neo4j(args.neo4j)
+            try:
+                print(f"2b. loading the same files into {neo.config.describe()}", flush=True)
+                load_all(neo, results, sirene_path, diag_path, "Neo4j")
+                if not args.load_only:
+                    loops_end_to_end(neo, results, "Neo4j")
+            finally:
+                neo.close()
         if args.load_only:
             return int(results.missed())
         return run_queries(kb, args, work, results)
     finally:
         kb.close()
         print("\n" + results.table(), flush=True)
+
+
+def load_all(kb, results: Results, sirene_path: Path, diag_path: Path, where: str) -> None:
+    timed_load(kb, results, "territory", resources.path("reference", "perimetre-epci-a-fp.csv"), where,
+               departement="67,68")
+    timed_load(kb, results, "materials", resources.path("reference", "list_of_waste.csv"), where)
+    # The target is on the generated regional data as a whole; each file's own rate is shown above.
+    loads = [timed_load(kb, results, "sirene", sirene_path, where),
+             timed_load(kb, results, "diagnostics", diag_path, where)]
+    rows, wall = sum(n for n, _ in loads), sum(w for _, w in loads)
+    results.add(f"load regional data ({where})", f"{rows} rows (SIRENE + diagnostics) in {wall:.1f} s = "
+                f"{rows / wall:,.0f} rows/s", f">= {TARGET_ROWS_PER_S:,} rows/s", rows / wall >= TARGET_ROWS_PER_S)
+    status = kb.status()
+    print(f"   graph: {status['nodes']} {status['relationships']}", flush=True)
+
+
+def open_neo4j(given: str):
+    """A knowledge base on an emptied Neo4j: a URI, or a pinned version started by scripts/neo4j-test-server."""
+    import importlib.machinery
+    import importlib.util
+
+    user = password = None
+    uri = given
+    if "://" not in given:
+        script_path = Path(__file__).resolve().parent.parent / "scripts" / "neo4j-test-server"
+        loader = importlib.machinery.SourceFileLoader("neo4j_test_server", str(script_path))
+        spec = importlib.util.spec_from_loader(loader.name, loader)
+        script = importlib.util.module_from_spec(spec)
+        loader.exec_module(script)
+        version = next(v for k, v, _ in script.pinned() if given in (k, v))
+        state = script.state_dir(version)
+        uri, password = script.read(state / "uri"), script.read(state / "password")
+        user = "neo4j" if password else None
+        if not uri:
+            raise SystemExit(f"no Neo4j {given} running: scripts/neo4j-test-server start --version {given}")
+    import neo4j
+
+    with neo4j.GraphDatabase.driver(uri, auth=(user, password) if user else None) as driver, \
+            driver.session() as session:
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+    return eitgraph.open(uri, username=user, password=password)
+
+
+def loops_end_to_end(kb, results: Results, where: str) -> float:
+    """``circular-loops`` through the catalogue, and the enumeration alone on the same edges."""
+    t = time.perf_counter()
+    loops = kb.query("circular-loops", max_length=MAX_LENGTH)
+    engine_s = time.perf_counter() - t
+    t = time.perf_counter()
+    columns = kb.graph.exchange_columns()
+    extract_s = time.perf_counter() - t
+    pairs = set(zip(columns["source"], columns["target"], strict=True))
+    t = time.perf_counter()
+    mine = simple_cycles(pairs, MAX_LENGTH)
+    enum_s = time.perf_counter() - t
+    ratio = engine_s / enum_s if enum_s > 0 else float("inf")
+    results.add(f"circular-loops end to end / enumeration ({where})",
+                f"{engine_s:.2f} s / {enum_s:.2f} s = {ratio:.2f}x ({len(loops)} loops; extraction {extract_s:.2f} s, "
+                f"{len(columns['source'])} SUPPLIES) [{load_note()}]", f"<= {TARGET_LOOPS_OVER_ENGINE}x",
+                ratio <= TARGET_LOOPS_OVER_ENGINE)
+    assert len(mine) == len(loops)
+    return engine_s
 
 
 def run_queries(kb, args, work: Path, results: Results) -> int:
@@ -691,6 +763,7 @@ def run_queries(kb, args, work: Path, results: Results) -> int:
           flush=True)
     engine_set = {canonical(m) for m in loops["members"]}
     del mine
+    loops_end_to_end(kb, results, "embedded")
     print(f"   networkx.simple_cycles(length_bound={MAX_LENGTH}) in a subprocess, budget {args.nx_budget:.0f} s "
           f"[{load_note()}]", flush=True)
     nx_res = run_networkx(pairs, work, args.nx_budget)

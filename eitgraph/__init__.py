@@ -14,10 +14,24 @@ Open a knowledge base (embedded ArcadeDB by default, or a Neo4j server with
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .config import StoreConfig
 from .errors import EitgraphError, InputError, QueryError, StoreError, ValidationError
-from .kb import KnowledgeBase, example_manifest
 from .version import __version__
+
+if TYPE_CHECKING:
+    from .kb import KnowledgeBase, example_manifest
+
+
+def __getattr__(name: str):
+    # The knowledge base (pandas, the analytics) is imported when first asked for, so that a short
+    # command, or the store's server process, does not pay for it.
+    if name in ("KnowledgeBase", "example_manifest"):
+        from . import kb
+
+        return getattr(kb, name)
+    raise AttributeError(f"module 'eitgraph' has no attribute {name!r}")
 
 __all__ = [
     "EitgraphError",
@@ -34,8 +48,16 @@ __all__ = [
 
 
 def open(uri: str | None = None, *, username: str | None = None, password: str | None = None,
-         database: str | None = None, data_dir=None, heap: str | None = None) -> KnowledgeBase:
-    """Open the knowledge base: a Neo4j server if ``uri`` (or ``NEO4J_URI``) is set, else the embedded store."""
+         database: str | None = None, data_dir=None, heap: str | None = None,
+         in_process: bool | None = None) -> KnowledgeBase:
+    """Open the knowledge base: a Neo4j server if ``uri`` (or ``NEO4J_URI``) is set, else the embedded store.
+
+    The embedded store is served by one process per data folder, started on demand and shared by every
+    command, script and notebook using that folder (see :mod:`eitgraph.store.embedded`); ``in_process``
+    runs it inside this process instead (it then stops when this process ends).
+    """
+    from .kb import KnowledgeBase
+
     config = StoreConfig.resolve(uri=uri, username=username, password=password, database=database,
-                                 data_dir=data_dir, heap=heap)
+                                 data_dir=data_dir, heap=heap, in_process=in_process)
     return KnowledgeBase(config)

@@ -29,8 +29,11 @@ class StoreConfig:
     data_dir: Path = Path(DEFAULT_DATA_DIR)
     heap: str = DEFAULT_HEAP
     # Short commands (status, query) start faster with the JVM's quick compiler only;
-    # long loads need the optimising one.
+    # long loads need the optimising one (only for a server run in this process).
     quick_start: bool = False
+    # Run the embedded store's server inside this process (the test suite: one JVM, many databases)
+    # instead of attaching to the folder's background server (``EITGRAPH_IN_PROCESS=1``).
+    in_process: bool = False
 
     def __post_init__(self) -> None:
         # However the config was made, the URI it keeps holds no credentials.
@@ -50,6 +53,7 @@ class StoreConfig:
         data_dir: str | os.PathLike | None = None,
         heap: str | None = None,
         env: dict | None = None,
+        in_process: bool | None = None,
     ) -> StoreConfig:
         """Options win over ``NEO4J_*`` / ``EITGRAPH_*`` environment variables.
 
@@ -69,6 +73,8 @@ class StoreConfig:
             database=database or env.get("NEO4J_DATABASE") or (None if uri else DEFAULT_DATABASE),
             data_dir=Path(data_dir or env.get("EITGRAPH_DATA") or DEFAULT_DATA_DIR).expanduser().resolve(),
             heap=heap or env.get("EITGRAPH_HEAP") or DEFAULT_HEAP,
+            in_process=(env.get("EITGRAPH_IN_PROCESS", "").strip().lower() in {"1", "true", "yes"}
+                        if in_process is None else in_process),
         )
 
     @property

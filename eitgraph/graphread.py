@@ -89,10 +89,16 @@ TERRITORIES_WITHIN = f"MATCH (c:Territory) WHERE {WITHIN} RETURN c.code AS code"
 IN_TERRITORY = f"MATCH (o:Organisation)-[:LOCATED_IN]->(c:Territory) WHERE {WITHIN} RETURN DISTINCT o.id AS id"
 COMMUNES_WITHIN = (f"MATCH (c:Commune) WHERE {WITHIN} "
                    "RETURN DISTINCT c.code AS code, c.departement AS departement")
+EXCHANGE_FIELDS = ("source", "target", "material", "label", "category", "quantity", "unit", "status")
+# One record holding every edge as a list: the driver decodes one big list much faster than a record per
+# edge (and ``collect([…])`` keeps the nulls that ``collect(x)`` would drop, so the columns stay aligned).
 EXCHANGES = (
     "MATCH (a:Organisation)-[s:SUPPLIES]->(b:Organisation) WHERE $statuses IS NULL OR s.status IN $statuses "
-    "RETURN a.id AS source, b.id AS target, s.material AS material, s.label AS label, s.category AS category, "
-    "s.quantity AS quantity, s.unit AS unit, s.status AS status"
+    "RETURN collect([a.id, b.id, s.material, s.label, s.category, s.quantity, s.unit, s.status]) AS rows"
+)
+EXCHANGE_PAIRS = (
+    "MATCH (a:Organisation)-[s:SUPPLIES]->(b:Organisation) WHERE ($statuses IS NULL OR s.status IN $statuses) "
+    "AND ($category IS NULL OR s.category = $category) RETURN collect([a.id, b.id]) AS rows"
 )
 FLOWS = (
     "MATCH (o:Organisation)-[f:OUTPUTS|INPUTS]->(m:Material) "
@@ -160,12 +166,18 @@ class GraphRead:
     """Reads of a graph with the eitgraph model, through a read-only ``records`` function: the store's
     (``kb.graph``), or a load's look-ups (a transform's ``ctx.lookup``)."""
 
-    def __init__(self, records: Records, model: Model):
+    def __init__(self, records: Records, model: Model, raw: Records | None = None):
         self._records = records
+        self._raw = raw or records  # the same, without converting values (bulk reads of plain columns)
         self.model = model
 
     def _rows(self, cypher: str, **params) -> list[dict]:
         return self._records(cypher, params)
+
+    def _bulk(self, cypher: str, **params) -> list:
+        """The rows a query returns as one list in one record (``RETURN collect([…]) AS rows``); its
+        values must be strings, numbers, booleans, nulls or lists of them."""
+        return [row for r in self._raw(cypher, params) for row in r["rows"]]
 
     # -- territories -------------------------------------------------------------------------------
     def territory_name(self, code: str) -> str | None:
@@ -210,15 +222,44 @@ class GraphRead:
         ids = sorted(set(ids))
         if not ids:
             return {}
-        return {r["id"]: r for r in self._rows("UNWIND $ids AS k MATCH (o:Organisation {id: k}) "
-                                               "RETURN o.id AS id, o.name AS name, o.kind AS kind", ids=ids)}
+        rows = self._bulk("UNWIND $ids AS k MATCH (o:Organisation {id: k}) "
+                          "RETURN collect([o.id, o.name, o.kind]) AS rows", ids=ids)
+        return {i: {"id": i, "name": n, "kind": k} for i, n, k in rows}
 
     # -- exchanges and flows -------------------------------------------------------------------------
     def exchanges(self, status=None, territory: str | None = None, category: str | None = None) -> list[Exchange]:
         """SUPPLIES edges filtered by status (one, a list or a comma-separated text), category and
         territory (both ends inside)."""
-        rows = self._rows(EXCHANGES, statuses=statuses(status))
-        return inside(rows, self.territory_members(territory), category)
+        rows = self._exchange_rows(status, territory, category)
+        return [dict(zip(EXCHANGE_FIELDS, row, strict=True)) for row in rows]
+
+    def exchange_columns(self, status=None, territory: str | None = None,
+                         category: str | None = None) -> dict[str, list]:
+        """:meth:`exchanges` column-wise: one list per field of :class:`Exchange`, in bulk."""
+        rows = self._exchange_rows(status, territory, category)
+        columns = list(zip(*rows, strict=True)) if rows else [() for _ in EXCHANGE_FIELDS]
+        return {name: list(values) for name, values in zip(EXCHANGE_FIELDS, columns, strict=True)}
+
+    def exchange_pairs(self, status=None, territory: str | None = None, category: str | None = None,
+                       members: set[str] | None = None) -> list[tuple[str, str]]:
+        """(source, target) of :meth:`exchanges` only, in bulk (``members``: the territory's, if known)."""
+        rows = self._bulk(EXCHANGE_PAIRS, statuses=statuses(status), category=category)
+        members = self.territory_members(territory) if members is None else members
+        if members is None:
+            return [(a, b) for a, b in rows]
+        return [(a, b) for a, b in rows if a in members and b in members]
+
+    def organisation_names(self) -> dict[str, str | None]:
+        """id → name of every organisation, in bulk."""
+        return dict(self._bulk("MATCH (o:Organisation) RETURN collect([o.id, o.name]) AS rows"))
+
+    def _exchange_rows(self, status, territory, category) -> list[list]:
+        rows = self._bulk(EXCHANGES, statuses=statuses(status))
+        members = self.territory_members(territory)
+        if members is None and category is None:
+            return rows
+        return [row for row in rows if (category is None or row[4] == category)
+                and (members is None or (row[0] in members and row[1] in members))]
 
     def flows(self, territory: str | None = None, must_exist: bool = True) -> list[Flow]:
         """Diagnostic flows (OUTPUTS and INPUTS) of the sites in a territory (all without one)."""

@@ -8,28 +8,30 @@
 
 from __future__ import annotations
 
+import functools
+import warnings
+from functools import cached_property
 from pathlib import Path
-
-import pandas as pd
-import yaml
+from typing import TYPE_CHECKING
 
 from . import shipped
-from .analytics.graphs import view_graph
-from .analytics.indicators import indicators
-from .analytics.queries import PYTHON_QUERIES
-from .catalogue import Catalogue
 from .config import StoreConfig
-from .errors import ConfigError, QueryError
+from .errors import ConfigError, QueryError, StoreError
 from .graphread import GraphRead
-from .load.duplicates import merge as merge_organisations
-from .load.duplicates import probable_duplicates
-from .load.filestore import FileStore
-from .load.loading import Loader, LoadReport, Progress
-from .maps import build_map, write_map
 from .model.graph import Model, load_model
-from .rdf.export import to_rdf
-from .report import write_report
 from .store import Store
+
+# The rest (pandas, the analytics, maps, loaders) is imported by the method that needs it: a short
+# command such as ``eitgraph status`` then starts in a fraction of a second.
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .catalogue import Catalogue
+    from .load.loading import Loader, LoadReport, Progress
+
+
+class SchemaWarning(UserWarning):
+    """The store lacks constraints or indexes of the model and this user may not create them."""
 
 
 class KnowledgeBase:
@@ -38,28 +40,68 @@ class KnowledgeBase:
     def __init__(self, config: StoreConfig, model: Model | None = None, catalogue: Catalogue | None = None):
         self.config = config
         self.model = model or load_model()
-        self.catalogue = catalogue or Catalogue()
+        if catalogue is not None:
+            self.catalogue = catalogue
         self.store = Store(config)
         try:
-            self.init()
+            self._schema_on_first_use()
         except BaseException:
             self.store.close()
             raise
-        self.loader = Loader(self.store, self.model, files=FileStore(config.data_dir / "files"))
-        self.graph = GraphRead(self.store.records, self.model)  # what analytics, views and exports read
+        # What analytics, views and exports read.
+        self.graph = GraphRead(self.store.records, self.model, raw=functools.partial(self.store.records, convert=False))
+
+    @cached_property
+    def catalogue(self) -> Catalogue:
+        from .catalogue import Catalogue
+
+        return Catalogue()
+
+    @cached_property
+    def loader(self) -> Loader:
+        from .load.filestore import FileStore
+        from .load.loading import Loader
+
+        return Loader(self.store, self.model, files=FileStore(self.config.data_dir / "files"))
 
     # -- schema -----------------------------------------------------------------
+    def missing_schema(self) -> list[str]:
+        """The statements of the model's constraints and indexes the store lacks (two quick reads)."""
+        existing = {r["name"] for r in self.store.records("SHOW CONSTRAINTS YIELD name RETURN name")}
+        existing |= {r["name"] for r in self.store.records("SHOW INDEXES YIELD name RETURN name")}
+        return [stmt for stmt in self.model.schema_statements() if stmt.split()[2] not in existing]
+
     def init(self) -> list[str]:
-        """Apply the constraints and indexes the model declares; returns the statements that were missing."""
-        existing = {r["name"] for r in self.store.records("SHOW CONSTRAINTS")}
-        existing |= {r["name"] for r in self.store.records("SHOW INDEXES")}
+        """Apply the constraints and indexes the model declares and drop the indexes eitgraph no longer
+        uses; returns the statements that were run. Needs schema rights on a Neo4j server."""
         applied = []
-        for stmt in self.model.schema_statements():
-            name = stmt.split()[2]
-            if name not in existing:
-                self.store.execute(stmt)
-                applied.append(stmt)
+        for stmt in self.missing_schema():
+            self.store.execute(stmt)
+            applied.append(stmt)
+        existing = {r["name"] for r in self.store.records("SHOW INDEXES YIELD name RETURN name")}
+        for name in sorted(existing & set(self.model.obsolete_indexes())):
+            stmt = f"DROP INDEX {name} IF EXISTS"
+            self.store.execute(stmt)
+            applied.append(stmt)
         return applied
+
+    def _schema_on_first_use(self) -> None:
+        """Every open checks the schema (quickly); what is missing is created when this user may, and is
+        otherwise a warning that says to run ``eitgraph init`` as an administrator."""
+        missing = self.missing_schema()
+        if not missing:
+            return
+        try:
+            for stmt in missing:
+                self.store.execute(stmt)
+        except StoreError as exc:
+            if not _forbidden(exc):
+                raise
+            names = ", ".join(stmt.split()[2] for stmt in missing[:4]) + (", …" if len(missing) > 4 else "")
+            warnings.warn(f"{self.config.describe()} lacks {len(missing)} constraint(s) and index(es) of the "
+                          f"model ({names}) and this user may not create them: run 'eitgraph init' as an "
+                          "administrator of the database. Loads are slower and duplicate keys are not refused "
+                          "until then.", SchemaWarning, stacklevel=3)
 
     # -- loading ----------------------------------------------------------------
     def load(self, kind: str, path: str | Path, /, *, dataset_id: str | None = None, dry_run: bool = False,
@@ -91,11 +133,15 @@ class KnowledgeBase:
 
     def duplicates(self, cutoff: float = 0.85) -> pd.DataFrame:
         """Pairs of organisations that are probably one (same name, close names), for review."""
+        from .load.duplicates import probable_duplicates
+
         return probable_duplicates(self.store, cutoff)
 
     def merge(self, keep: str, other: str) -> dict:
         """Make one organisation of two (ids): ``other``'s contributions and relationships move to
         ``keep``; later loads of files naming ``other`` name ``keep``."""
+        from .load.duplicates import merge as merge_organisations
+
         return merge_organisations(self.loader, keep, other)
 
     def undo(self, *, dry_run: bool = False) -> LoadReport:
@@ -105,6 +151,8 @@ class KnowledgeBase:
 
     def load_manifest(self, path: str | Path, progress=None, dry_run: bool = False) -> list[LoadReport]:
         """Load every dataset a manifest lists, in order (see ``examples/thur-doller/manifest.yaml``)."""
+        import yaml
+
         path = Path(path)
         try:
             manifest = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -126,6 +174,8 @@ class KnowledgeBase:
 
         Queries with a Python implementation use it; ``engine="cypher"`` runs their Cypher text instead.
         """
+        from .analytics.queries import PYTHON_QUERIES
+
         q = self.catalogue.get(name)
         bound = q.bind(params)
         if engine not in (None, "python", "cypher"):
@@ -137,7 +187,7 @@ class KnowledgeBase:
             return PYTHON_QUERIES[q.name](self.graph, **bound)
         if engine == "python":
             raise QueryError(f"query {q.name!r} has no Python implementation")
-        return self.store.frame(q.cypher, bound)
+        return self.store.frame(q.cypher, bound, read=True)
 
     def cypher(self, text: str, **params) -> pd.DataFrame:
         """Run any Cypher text; values only as parameters."""
@@ -165,6 +215,8 @@ class KnowledgeBase:
         """An interactive, self-contained HTML map of a view (see :func:`eitgraph.maps.build_map` for the
         views and options: territory, category, lang, anonymize, geo, max_nodes…); returns the HTML, or
         writes it to ``out`` and returns that path."""
+        from .maps import build_map, write_map
+
         if out is not None:
             return write_map(self.graph, view, out=out, **options)
         return build_map(self.graph, view, **options)
@@ -174,16 +226,22 @@ class KnowledgeBase:
         """Korhonen's four principles, the exchange network analysis, the evaluation and référentiel
         indicators and the data coverage of a territory, one row per figure with its definition
         (see :func:`eitgraph.analytics.indicators.indicators`)."""
+        from .analytics.indicators import indicators
+
         return indicators(self.graph, territory=territory, lang=lang)
 
     def report(self, out: str | Path, territory: str | None = None, lang: str = "fr") -> Path:
         """Write the one-page COPIL report (HTML) of a territory to ``out``; returns the path."""
+        from .report import write_report
+
         return write_report(self.graph, out, territory=territory, lang=lang)
 
     def to_networkx(self, view: str = "ecosystem", territory: str | None = None, category: str | None = None):
         """A view of the graph as a :class:`networkx.MultiDiGraph` (the map views: ecosystem, material,
         loops, synergies, plans); nodes and edges keep their facts as attributes. Back to DataFrames with
         :func:`eitgraph.analytics.graphs.to_frames`."""
+        from .analytics.graphs import view_graph
+
         return view_graph(self.graph, view, territory=territory, category=category)
 
     # -- linked data ----------------------------------------------------------------
@@ -193,7 +251,17 @@ class KnowledgeBase:
         ``territory`` keeps what lies in that territory (see :func:`eitgraph.rdf.export.to_rdf`);
         ``anonymize`` applies the anonymisation policy of every output (:mod:`eitgraph.present.anonymity`);
         ``provenance`` adds the datasets and ``prov:wasDerivedFrom`` links."""
+        from .rdf.export import to_rdf
+
         return to_rdf(self.graph, territory=territory, anonymize=anonymize, provenance=provenance)
+
+
+def _forbidden(exc: StoreError) -> bool:
+    """A refusal for lack of rights (Neo4j's ``Neo.ClientError.Security.Forbidden``), not another error."""
+    from neo4j.exceptions import Forbidden
+
+    cause = exc.__cause__
+    return isinstance(cause, Forbidden) or "Security.Forbidden" in str(getattr(cause, "code", ""))
 
 
 def _manifest_file(manifest: Path, name: str) -> Path:

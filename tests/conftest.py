@@ -23,6 +23,21 @@ BANATIC = shipped.path("reference", "perimetre-epci-a-fp.csv")
 sys.path.append(str(shipped.path("examples", "thur-doller", "plans")))
 
 
+# Background store servers that tests start (eitgraph.open or the CLI in a subprocess, on a folder of
+# their own) stop after a minute without a client, and those still running stop at the end of the session.
+os.environ.setdefault("EITGRAPH_SERVER_IDLE", "60")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def stop_background_servers(tmp_path_factory):
+    yield
+    from eitgraph.store import embedded
+
+    for state in tmp_path_factory.getbasetemp().rglob(embedded.STATE_FILE):
+        if (embedded.read_state(state.parent) or {}).get("mode") == "background":
+            embedded.stop_server(state.parent)
+
+
 @pytest.fixture(scope="session")
 def store_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("eitgraph-store")
@@ -30,11 +45,12 @@ def store_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def new_kb(store_dir):
-    """Factory: a knowledge base on a fresh, empty database of the session's embedded server."""
+    """Factory: a knowledge base on a fresh, empty database of the session's embedded server, which runs
+    in the test process (one JVM, many databases)."""
     opened = []
 
     def make(database: str | None = None) -> eitgraph.KnowledgeBase:
-        kb = eitgraph.open(data_dir=store_dir, database=database or f"t{uuid.uuid4().hex[:12]}")
+        kb = eitgraph.open(data_dir=store_dir, database=database or f"t{uuid.uuid4().hex[:12]}", in_process=True)
         opened.append(kb)
         return kb
 

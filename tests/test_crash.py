@@ -18,6 +18,10 @@ from eitgraph import shipped
 
 pytestmark = pytest.mark.slow
 
+# The command runs the store in its own process (EITGRAPH_IN_PROCESS): killing it kills the server in the
+# middle of the write (a command attached to a background server would only lose its connection, which
+# rolls the write back).
+IN_PROCESS = {**os.environ, "EITGRAPH_IN_PROCESS": "1"}
 
 
 def big_diagnostics(path, n):
@@ -31,7 +35,7 @@ def big_diagnostics(path, n):
 
 def state(data_dir):
     """(dataset recorded?, flows it holds, flows it says it holds) after reopening the store."""
-    with eitgraph.open(data_dir=data_dir) as kb:
+    with eitgraph.open(data_dir=data_dir, in_process=True) as kb:
         ds = kb.store.records("MATCH (d:Dataset {id: 'diagnostics:big'}) RETURN d.counts AS c")
         flows = kb.store.records("MATCH ()-[f:OUTPUTS]->() WHERE 'diagnostics:big' IN f.sources "
                                  "RETURN count(f) AS n")[0]["n"]
@@ -45,7 +49,7 @@ def template(tmp_path_factory):
     """A store with the territory and materials, and a 12,000-row diagnostics file."""
     root = tmp_path_factory.mktemp("crash")
     data = root / "template"
-    with eitgraph.open(data_dir=data) as kb:
+    with eitgraph.open(data_dir=data, in_process=True) as kb:
         kb.load("territory", shipped.path("reference", "perimetre-epci-a-fp.csv"), epci="200036465")
         kb.load("materials", shipped.path("reference", "list_of_waste.csv"))
     return data, big_diagnostics(root / "big.csv", 12_000)
@@ -59,7 +63,7 @@ def test_a_killed_load_is_all_or_nothing(template, tmp_path, sig, delay):
     shutil.copytree(data, copy)
     proc = subprocess.Popen([sys.executable, "-m", "eitgraph.cli", "--data-dir", str(copy), "load", "diagnostics",
                              str(big), "--dataset", "diagnostics:big", "-o", "create_missing=true"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=IN_PROCESS)
     assert "Reading and validating" in proc.stderr.readline()  # the store is up; the load starts now
     time.sleep(delay)
     proc.send_signal(sig)
@@ -75,7 +79,7 @@ def test_a_killed_load_is_all_or_nothing(template, tmp_path, sig, delay):
     if sig == signal.SIGINT and not finished:
         assert "Traceback" not in err and "Interrupted." in err and proc.returncode == 130
     # The store takes a new load after the crash, without repair.
-    with eitgraph.open(data_dir=copy) as kb:
+    with eitgraph.open(data_dir=copy, in_process=True) as kb:
         report = kb.load("diagnostics", big, dataset_id="diagnostics:big", create_missing=True)
         assert report.unchanged or report.written["OUTPUTS"] == 12_000
     assert os.path.isdir(copy)

@@ -20,8 +20,10 @@ import neo4j
 import pandas as pd
 import pytest
 from neo4jserver import Notifications, keys
+from test_reload_invariant import dump
 
 import eitgraph
+from eitgraph import shipped
 
 pytestmark = pytest.mark.neo4j
 
@@ -285,9 +287,147 @@ def test_a_failed_write_transaction_leaves_nothing(kb, failure):
     assert kb.cypher("MATCH (o:Organisation {id: $id}) RETURN count(o) AS n", **probe)["n"][0] == 0
 
 
+def test_a_read_follows_the_writes_of_this_process(kb):
+    """Write transactions and reads share the driver's bookmark manager (on a cluster a follower answers
+    only once it has what the bookmark names)."""
+    before = set(kb.store.bookmarks.get_bookmarks())
+    kb.store.transaction(lambda tx: tx.run("CREATE (:BookmarkProbe {at: 1})").consume())
+    after = set(kb.store.bookmarks.get_bookmarks())
+    assert after and after != before
+    try:
+        assert kb.store.records("MATCH (p:BookmarkProbe) RETURN count(p) AS n")[0]["n"] == 1
+    finally:
+        kb.store.transaction(lambda tx: tx.run("MATCH (p:BookmarkProbe) DELETE p").consume())
+
+
 def test_reloading_the_example_changes_nothing(kb):
     before = kb.status()
     reports = kb.load_manifest(eitgraph.example_manifest())
     assert all(r.unchanged for r in reports)
     after = kb.status()
     assert (before["nodes"], before["relationships"]) == (after["nodes"], after["relationships"])
+
+
+# -- reload, drop, undo and failures, step by step, against the embedded store ------------------------
+# These run last in each leg: the scenario empties the leg's database first (Neo4j Community has one).
+def _outcome(call) -> tuple:
+    """What a load, drop or undo reported, or the error it raised (class and message)."""
+    try:
+        r = call()
+    except Exception as exc:  # the same refusal on both stores is part of the comparison
+        # eitgraph's own messages must be the same; the engines word their own errors differently.
+        from_store = isinstance(exc, (eitgraph.QueryError, eitgraph.StoreError))
+        return ("error", type(exc).__name__, None if from_store else str(exc))
+    return ("report", r.dataset, r.kind, r.rows, r.written, r.changed, r.deleted, r.unchanged, r.undone,
+            sorted(n.code for n in r.notes))
+
+
+def _state(kb) -> tuple:
+    nodes, rels, _ = dump(kb)
+    datasets = [(d["dataset"], d["kind"], d["rows"], d["sha256"], d["holds"], d["versions"], d["dropped"])
+                for d in kb.datasets(include_dropped=True)]
+    return nodes, rels, datasets
+
+
+def scenario(kb, files, monkeypatch) -> list[tuple[str, tuple, tuple]]:
+    """Loads, reloads, a dry run, a drop, undos, refusals and two failures inside the write transaction
+    (in Python and in the store); each step's outcome and the graph after it."""
+    from eitgraph.load.loading import Loader
+
+    steps = []
+
+    def step(name, call):
+        steps.append((name, _outcome(call), _state(kb)))
+
+    kb.load("territory", files["territory"], dataset_id="territory:68", departement="68")
+    kb.load("materials", shipped.path("reference", "list_of_waste.csv"))
+    step("stakeholders v1", lambda: kb.load("stakeholders", files["v1"], dataset_id="acteurs"))
+    step("same file again", lambda: kb.load("stakeholders", files["v1"], dataset_id="acteurs"))
+    step("v2 dry run", lambda: kb.load("stakeholders", files["v2"], dataset_id="acteurs", dry_run=True))
+    step("v2: fewer rows, SIRETs", lambda: kb.load("stakeholders", files["v2"], dataset_id="acteurs"))
+    step("diagnostics", lambda: kb.load("diagnostics", files["diag"], create_missing=True))
+    step("truncated diagnostics refused", lambda: kb.load("diagnostics", files["diag_cut"], create_missing=True))
+    step("drop the list", lambda: kb.drop("acteurs"))
+    step("undo the drop", lambda: kb.undo())
+    step("undo v2", lambda: kb.undo())
+    step("drop cutting links refused", lambda: kb.drop("acteurs", force=True))
+
+    def fail_after(how):
+        original = Loader._apply
+
+        def failing(self, tx, *args, **kwargs):
+            original(self, tx, *args, **kwargs)
+            if how == "python":
+                raise RuntimeError("simulated crash after writing")
+            tx.run("THIS IS NOT CYPHER").consume()
+
+        return failing
+
+    for how in ("python", "store"):
+        monkeypatch.setattr(Loader, "_apply", fail_after(how))
+        step(f"failure in {how} during a reload", lambda: kb.load("stakeholders", files["v3"], dataset_id="acteurs"))
+        monkeypatch.undo()
+
+    def flaky(original, attempts):
+        def once_transient(self, tx, *args, **kwargs):
+            original(self, tx, *args, **kwargs)
+            attempts.append(1)
+            if len(attempts) == 1:  # what a leader switch or a deadlock looks like to the driver
+                raise neo4j.exceptions.SessionExpired("simulated: the leader changed")
+
+        return once_transient
+
+    attempts = []
+    monkeypatch.setattr(Loader, "_apply", flaky(Loader._apply, attempts))
+    step("a transient error is retried", lambda: kb.load("stakeholders", files["v3"], dataset_id="acteurs"))
+    monkeypatch.undo()
+    assert len(attempts) == 2
+    step("v3 again: unchanged", lambda: kb.load("stakeholders", files["v3"], dataset_id="acteurs"))
+    return steps
+
+
+@pytest.fixture(scope="module")
+def scenario_files(tmp_path_factory, haut_rhin):
+    from test_trust import COMPANIES, FLOWS, company_list, diagnostics
+
+    root = tmp_path_factory.mktemp("neo4j-scenario")
+    for sub in ("v1", "v2", "v3", "d1", "d2"):  # one file name per dataset, as an officer's versions
+        (root / sub).mkdir()
+    return {"territory": haut_rhin,
+            "v1": company_list(root / "v1" / "acteurs.csv", with_siret=False),
+            "v2": company_list(root / "v2" / "acteurs.csv", rows=COMPANIES[:4]),
+            "v3": company_list(root / "v3" / "acteurs.csv", rows=COMPANIES[1:]),
+            "diag": diagnostics(root / "d1" / "diagnostics.csv"),
+            "diag_cut": diagnostics(root / "d2" / "diagnostics.csv", FLOWS[:1])}
+
+
+@pytest.fixture(scope="module")
+def embedded_scenario(new_kb, scenario_files):
+    mp = pytest.MonkeyPatch()
+    try:
+        return scenario(new_kb(), scenario_files, mp)
+    finally:
+        mp.undo()
+
+
+def test_reload_drop_undo_and_failures_match_the_embedded_store(kb, leg, embedded_scenario, scenario_files,
+                                                                  monkeypatch):
+    clear(leg["uri"], leg["auth"])
+    kb.init()
+    got = scenario(kb, scenario_files, monkeypatch)
+    assert [s[0] for s in got] == [s[0] for s in embedded_scenario]
+    for (name, outcome, state), (_, expected_outcome, expected_state) in zip(got, embedded_scenario, strict=True):
+        assert outcome == expected_outcome, name
+        assert state[2] == expected_state[2], f"{name}: datasets differ"
+        assert state[0] == expected_state[0], f"{name}: nodes differ"
+        assert state[1] == expected_state[1], f"{name}: relationships differ"
+    outcomes = dict((name, outcome) for name, outcome, _ in got)
+    # The scenario does exercise what it names.
+    assert outcomes["same file again"][7] is True
+    assert outcomes["truncated diagnostics refused"][:2] == ("error", "LoadAborted")
+    assert outcomes["failure in python during a reload"][:2] == ("error", "RuntimeError")
+    assert outcomes["failure in store during a reload"][:2] == ("error", "QueryError")
+    assert outcomes["a transient error is retried"][0] == "report" and outcomes["v3 again: unchanged"][7] is True
+    states = {name: state for name, _, state in got}
+    assert states["failure in store during a reload"] == states["drop cutting links refused"]
+    assert states["v2 dry run"] == states["same file again"]

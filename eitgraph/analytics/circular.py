@@ -2,42 +2,17 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
+import itertools
+import operator
+from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
 import pandas as pd
 
-from ..graphread import Exchange, GraphSource, reader
-from .loops import simple_cycles
+from ..graphread import EXCHANGE_FIELDS, Exchange, GraphSource, reader
+from .loops import ranked_cycles
 
 COLUMNS = ["loop", "length", "members", "names", "materials", "categories", "bottleneck", "unit", "statuses"]
-
-
-@dataclass(frozen=True)
-class Step:
-    """Everything exchanged from one organisation to the next, summarised once per pair."""
-
-    materials: str
-    categories: frozenset
-    statuses: frozenset
-    quantity: float | None  # the sum when every exchange of the step has a quantity in one unit
-    unit: str | None
-
-
-def _steps(edges: list[dict]) -> dict[tuple[str, str], Step]:
-    by_pair: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for e in edges:
-        by_pair[(e["source"], e["target"])].append(e)
-    steps = {}
-    for pair, items in by_pair.items():
-        units = {e["unit"] for e in items}
-        known = all(e["quantity"] is not None for e in items) and len(units) == 1
-        steps[pair] = Step(" + ".join(sorted({e["label"] or e["material"] for e in items})),
-                           frozenset(e["category"] for e in items if e["category"]),
-                           frozenset(e["status"] for e in items if e["status"]),
-                           sum(e["quantity"] for e in items) if known else None,
-                           next(iter(units)) if known else None)
-    return steps
 
 
 def circular_loops(graph: GraphSource, max_length: int = 5, status=None, territory: str | None = None,
@@ -45,21 +20,144 @@ def circular_loops(graph: GraphSource, max_length: int = 5, status=None, territo
     """Each simple directed loop of SUPPLIES once (members from the smallest id), with its materials,
     the smallest exchanged quantity along it (when all steps share a unit) and the statuses met."""
     graph = reader(graph)
-    return loops_of(graph, graph.exchanges(status, territory, category), max_length)
+    members = graph.territory_members(territory)
+    # The loops need the pairs only: while they are enumerated here, the store reads the exchanges'
+    # details and the names in two other threads (its work and ours overlap).
+    with ThreadPoolExecutor(2) as pool:
+        details = pool.submit(graph.exchange_columns, status, territory, category)
+        names = pool.submit(graph.organisation_names)
+        ranked = ranked_cycles(graph.exchange_pairs(status, territory, category, members=members), max_length)
+        columns = details.result()
+        try:
+            return _loops(ranked, columns, names.result)
+        except _Changed:  # a load committed between the two reads: the loops of the details alone
+            return loops_of_columns(graph, columns, max_length)
 
 
 def loops_of(graph: GraphSource, edges: list[Exchange], max_length: int = 5) -> pd.DataFrame:
     """:func:`circular_loops` of exchanges already extracted and filtered (``graph`` names the members)."""
-    steps = _steps(edges)
-    cycles = sorted(simple_cycles(steps.keys(), max_length), key=lambda c: (len(c), c))
-    names = {k: r["name"] for k, r in reader(graph).organisations_by_id(n for c in cycles for n in c).items()}
-    rows = []
-    for i, cycle in enumerate(cycles, 1):
-        path = [steps[(cycle[k], cycle[(k + 1) % len(cycle)])] for k in range(len(cycle))]
-        units = {s.unit for s in path}
-        bottleneck = min(s.quantity for s in path) if len(units) == 1 and None not in units else None
-        rows.append((i, len(cycle), list(cycle), [names.get(n, n) for n in cycle], [s.materials for s in path],
-                     sorted(frozenset().union(*(s.categories for s in path))), bottleneck,
-                     path[0].unit if bottleneck is not None else None,
-                     sorted(frozenset().union(*(s.statuses for s in path)))))
-    return pd.DataFrame(rows, columns=COLUMNS)
+    columns = {name: [e[name] for e in edges] for name in EXCHANGE_FIELDS}
+    return loops_of_columns(graph, columns, max_length)
+
+
+def loops_of_columns(graph: GraphSource, columns: dict[str, list], max_length: int = 5) -> pd.DataFrame:
+    """:func:`loops_of` with the exchanges given column-wise (:meth:`GraphRead.exchange_columns`).
+
+    The loops come from the (source, target) pairs alone, as rows of node numbers. Then every exchange
+    between two nodes of a loop is summarised once per pair (a *step*: its materials, its categories and
+    statuses as bit sets, the summed quantity when all share a unit), and each length's loops become two
+    integer matrices (members, steps) from which every column is taken at once with numpy: no Python
+    loop per loop row, which on a regional graph (hundreds of thousands of loops) cost more than finding
+    them. The ``categories`` and ``statuses`` cells of loops with the same sets are one shared list.
+    """
+    ranked = ranked_cycles(zip(columns["source"], columns["target"], strict=True), max_length)
+
+    def names() -> dict:
+        return {k: r["name"] for k, r in reader(graph).organisations_by_id(
+            {ranked[0][i] for c in ranked[1] for i in c}).items()}
+
+    return _loops(ranked, columns, names)
+
+
+def _loops(ranked: tuple[list, list[tuple[int, ...]]], columns: dict[str, list], names) -> pd.DataFrame:
+    """The rows of the loops ``ranked`` (:func:`ranked_cycles`), with the exchanges' details (``columns``)
+    and the organisations' names (``names()``: id → name)."""
+    nodes, cycles = ranked
+    if not cycles:
+        return pd.DataFrame({name: [] for name in COLUMNS}, columns=COLUMNS)
+    lengths = np.fromiter(map(len, cycles), dtype=np.int64, count=len(cycles))
+    order = np.argsort(lengths, kind="stable")  # by length, then members (the cycles come sorted)
+    steps = _Steps(columns, nodes)
+    node_ids = np.array(nodes, dtype=object)
+    known = names()
+    node_names = np.array([known.get(n, n) for n in nodes], dtype=object)
+    unit_or_none = np.array([*steps.unit_names, None], dtype=object)  # index -1: None
+    out: dict[str, list] = {name: [] for name in COLUMNS}
+    bounds = np.searchsorted(lengths[order], np.unique(lengths), side="right").tolist()
+    for a, b in zip([0, *bounds[:-1]], bounds, strict=True):
+        picked = order[a:b].tolist()
+        group = [cycles[picked[0]]] if len(picked) == 1 else operator.itemgetter(*picked)(cycles)
+        m = np.array(group, dtype=np.int64).reshape(len(picked), -1)
+        s = steps.of(m)
+        out["length"].extend([m.shape[1]] * m.shape[0])
+        out["members"].extend(node_ids[m].tolist())
+        out["names"].extend(node_names[m].tolist())
+        out["materials"].extend(steps.materials[s].tolist())
+        out["categories"].extend(_named(np.bitwise_or.reduce(steps.categories[s], axis=1), steps.category_names))
+        out["statuses"].extend(_named(np.bitwise_or.reduce(steps.statuses[s], axis=1), steps.status_names))
+        units = steps.units[s]
+        valid = (units[:, 0] >= 0) & (units == units[:, :1]).all(axis=1)
+        bottleneck = steps.quantities[s].min(axis=1).astype(object)
+        bottleneck[~valid] = None
+        out["bottleneck"].extend(bottleneck.tolist())
+        out["unit"].extend(unit_or_none[np.where(valid, units[:, 0], -1)].tolist())
+    out["loop"] = range(1, len(out["length"]) + 1)
+    return pd.DataFrame(out, columns=COLUMNS)
+
+
+def _named(masks: np.ndarray, names: list[str]) -> list[list[str]]:
+    """The sorted names of each bit set. Rows with the same set share one list (a few hundred distinct
+    sets for hundreds of thousands of loops): read the cells, do not change them in place."""
+    distinct, inverse = np.unique(masks, return_inverse=True)
+    lists = np.empty(len(distinct), dtype=object)
+    lists[:] = [[name for k, name in enumerate(names) if mask >> k & 1] for mask in distinct.tolist()]
+    return lists[inverse.ravel()].tolist()
+
+
+class _Steps:
+    """Everything exchanged from one node to the next, summarised once per pair, in arrays indexed by
+    step number (pairs coded ``source * n + target`` on the nodes' numbers)."""
+
+    def __init__(self, columns: dict[str, list], nodes: list):
+        index = {name: i for i, name in enumerate(nodes)}
+        n = self.n = max(len(nodes), 1)
+        count = len(columns["source"])
+        src = np.fromiter(map(index.get, columns["source"], itertools.repeat(-1)), dtype=np.int64, count=count)
+        tgt = np.fromiter(map(index.get, columns["target"], itertools.repeat(-1)), dtype=np.int64, count=count)
+        rows = np.flatnonzero((src >= 0) & (tgt >= 0))
+        codes = src[rows] * n + tgt[rows]
+        order = np.argsort(codes, kind="stable")
+        rows, codes = rows[order], codes[order]
+        self.codes, starts = np.unique(codes, return_index=True)
+        take = operator.itemgetter(*rows.tolist()) if len(rows) > 1 else (lambda col: tuple(col[i] for i in rows))
+
+        def column(name: str) -> tuple:
+            return take(columns[name])
+
+        material, label, category = column("material"), column("label"), column("category")
+        quantity, unit, status = column("quantity"), column("unit"), column("status")
+        self.status_names = sorted({v for v in status if v})
+        self.category_names = sorted({v for v in category if v})
+        self.unit_names = sorted({v for v in unit if v is not None})
+        status_bit = {v: 1 << k for k, v in enumerate(self.status_names)}
+        category_bit = {v: 1 << k for k, v in enumerate(self.category_names)}
+        unit_id = {v: k for k, v in enumerate(self.unit_names)}
+        # Per exchange, then reduced per step (consecutive runs of one code).
+        self.statuses = np.bitwise_or.reduceat(np.array([status_bit.get(v, 0) for v in status], dtype=np.int64), starts)
+        self.categories = np.bitwise_or.reduceat(
+            np.array([category_bit.get(v, 0) for v in category], dtype=np.int64), starts)
+        units = np.array([unit_id.get(v, -1) for v in unit], dtype=np.int64)
+        quantities = np.array([np.nan if v is None else v for v in quantity], dtype=float)
+        low, high = np.minimum.reduceat(units, starts), np.maximum.reduceat(units, starts)
+        missing = np.add.reduceat(np.isnan(quantities), starts)
+        # A step has a quantity when every exchange of it has one, in one unit; one without a unit leaves
+        # its loops without a bottleneck.
+        self.units = np.where((low == high) & (missing == 0), low, -1)
+        self.quantities = np.where(self.units >= 0, np.add.reduceat(np.nan_to_num(quantities), starts), np.nan)
+        words = [lb or mt for lb, mt in zip(label, material, strict=True)]
+        ends = [*starts[1:].tolist(), len(words)]
+        self.materials = np.empty(len(starts), dtype=object)
+        self.materials[:] = [words[a] if b - a == 1 else " + ".join(sorted(set(words[a:b])))
+                             for a, b in zip(starts.tolist(), ends, strict=True)]
+
+    def of(self, members: np.ndarray) -> np.ndarray:
+        """The step numbers of each loop (a row of node numbers, in order, closing on the first)."""
+        codes = members * self.n + np.roll(members, -1, axis=1)
+        found = np.searchsorted(self.codes, codes)
+        if len(self.codes) == 0 or (found >= len(self.codes)).any() or (self.codes[found] != codes).any():
+            raise _Changed
+        return found
+
+
+class _Changed(Exception):
+    """A pair of a loop has no exchange in the details read (the graph changed between two reads)."""

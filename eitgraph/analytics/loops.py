@@ -42,7 +42,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Hashable, Iterable, Sequence
 
-__all__ = ["canonical", "simple_cycles"]
+__all__ = ["canonical", "ranked_cycles", "simple_cycles"]
 
 
 def _natural(value):
@@ -236,12 +236,12 @@ def simple_cycles(edges: Iterable[tuple[Hashable, Hashable]], max_length: int) -
     >>> simple_cycles([('x', 'y'), ('y', 'z')], max_length=5)
     []
     """
-    if isinstance(max_length, bool):
-        raise TypeError("max_length must be an integer, not a bool")
-    max_length = operator.index(max_length)
-    if max_length < 1:
-        raise ValueError(f"max_length must be at least 1, got {max_length}")
+    nodes, cycles = ranked_cycles(edges, max_length)
+    return [tuple(nodes[r] for r in cycle) for cycle in cycles]
 
+
+def _numbered(edges: Iterable[tuple[Hashable, Hashable]]) -> tuple[dict[Hashable, int], list[set[int]], set[int]]:
+    """Nodes numbered in order of appearance, each node's successors by number, and the self-loops."""
     index: dict[Hashable, int] = {}
     successors: list[set[int]] = []
     self_loops: set[int] = set()
@@ -258,8 +258,26 @@ def simple_cycles(edges: Iterable[tuple[Hashable, Hashable]], max_length: int) -
             self_loops.add(u)
         else:
             successors[u].add(v)
+    return index, successors, self_loops
+
+
+def ranked_cycles(edges: Iterable[tuple[Hashable, Hashable]], max_length: int) -> tuple[list, list[tuple[int, ...]]]:
+    """:func:`simple_cycles` as numbers: the nodes in order, and each cycle as the tuple of its nodes'
+    positions in that list (sorted as :func:`simple_cycles` sorts them). Callers that index arrays by node
+    skip building the tuples of names.
+
+    >>> ranked_cycles([('b', 'a'), ('a', 'b'), ('c', 'c')], 5)
+    (['a', 'b', 'c'], [(0, 1), (2,)])
+    """
+    if isinstance(max_length, bool):
+        raise TypeError("max_length must be an integer, not a bool")
+    max_length = operator.index(max_length)
+    if max_length < 1:
+        raise ValueError(f"max_length must be at least 1, got {max_length}")
+
+    index, successors, self_loops = _numbered(edges)
     if not index:
-        return []
+        return [], []
 
     names = list(index)
     key = _order_key(names)
@@ -291,4 +309,4 @@ def simple_cycles(edges: Iterable[tuple[Hashable, Hashable]], max_length: int) -
                 cycles.append(tuple(ranks[start:] + ranks[:start]))
 
     cycles.sort()
-    return [tuple(by_rank[r] for r in cycle) for cycle in cycles]
+    return by_rank, cycles

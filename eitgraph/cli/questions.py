@@ -61,8 +61,14 @@ def query(obj: Context, name, params, fmt, out, engine):
         eitgraph query communes --param epci=200036465
         eitgraph query organisations -p tag="pilote EIT" --format xlsx --out pilotes.xlsx
     """
+    # The query and its parameters are checked before the store is reached.
+    q = Catalogue().get(name)
+    params = pairs(params, "--param")
+    q.bind(params)
+    if engine == "python" and not q.python:
+        raise click.BadParameter(f"query {q.name!r} has no Python implementation", param_hint="--engine")
     with obj.open(quick=True) as kb:
-        df = kb.query(name, engine=engine, **pairs(params, "--param"))
+        df = kb.query(name, engine=engine, **params)
     emit(df, fmt, out)
 
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import shutil
-import signal
 import time
 from pathlib import Path
 
 import click
 
 from ..errors import EitgraphError
-from ..model.graph import load_model
 from ..safety.writing import terminal_safe
 from .context import Context, progress_factory
 
@@ -18,14 +16,21 @@ from .context import Context, progress_factory
 @click.command()
 @click.pass_obj
 def init(obj: Context):
-    """Create the constraints and indexes of the graph model (idempotent).
+    """Create the constraints and indexes of the graph model, drop those it no longer uses (idempotent;
+    on a Neo4j server, as a user with schema rights).
 
     Example: eitgraph init
     """
-    with obj.open(quick=True) as kb:
-        # Opening applies the schema; report what the store now has.
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # opening warns about a missing schema: init is what says so
+        kb = obj.open(quick=True)
+    with kb:
+        applied = kb.init()
         n = len(kb.model.schema_statements())
-        click.echo(f"Schema ready on {kb.config.describe()}: {n} constraints and indexes.")
+        done = f"; {len(applied)} statement(s) run" if applied else "; nothing to change"
+        click.echo(f"Schema ready on {kb.config.describe()}: {n} constraints and indexes{done}.")
 
 
 @click.command()
@@ -37,6 +42,8 @@ def status(obj: Context):
     """
     with obj.open(quick=True) as kb:
         info = kb.status()
+        if kb.store.endpoint is not None:
+            info["store"] += f", served by process {kb.store.endpoint.pid} ({kb.store.endpoint.mode})"
     click.echo(f"Store: {info['store']}")
     click.echo("Nodes:")
     for label, n in info["nodes"].items():
@@ -55,31 +62,39 @@ def status(obj: Context):
         click.echo("No dataset loaded yet: try 'eitgraph demo' or 'eitgraph load'.")
 
 
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt
-
-
 @click.command()
+@click.option("--stop", is_flag=True, help="Stop the server of the data folder (background or not) and exit.")
+@click.option("--idle", type=float, metavar="MINUTES", help="Stop after this many minutes without a client.")
 @click.pass_obj
-def serve(obj: Context):
-    """Keep the embedded store running so that other processes (CLI, notebooks) share it.
+def serve(obj: Context, stop, idle):
+    """Run the store server of the data folder in the foreground (commands, scripts and notebooks with
+    the same --data-dir use it; without it, the first command starts one in the background, which stops
+    after 15 idle minutes).
 
-    Example: eitgraph serve --data-dir ./eitgraph-data   (stop with Ctrl-C)
+    \b
+    Examples:
+        eitgraph serve --data-dir ./eitgraph-data      (stop with Ctrl-C)
+        eitgraph serve --stop
     """
+    from ..store import embedded, service
+
     if not obj.config.embedded:
         raise EitgraphError("serve runs the embedded store; with a Neo4j server there is nothing to serve")
-    with obj.open() as kb:
-        signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop is a clean stop too
-        if kb.store.owner_pid is not None and kb.store._server is None:
-            raise EitgraphError(f"{obj.config.data_dir} is already served by process {kb.store.owner_pid}")
-        click.echo(f"Serving {obj.config.data_dir} over Bolt at {kb.store.driver._pool.address} "
-                   f"(connection details in {obj.config.data_dir / 'server.json'}, readable by you only).")
+    folder = obj.config.data_dir
+    if stop:
+        pid = embedded.stop_server(folder)
+        click.echo(f"Stopped the eitgraph server of {folder} (process {pid})." if pid
+                   else f"No eitgraph server runs for {folder}.")
+        return
+    server = service.own(folder, obj.config.heap, "foreground", wait=10)
+
+    def ready(endpoint):
+        click.echo(f"Serving {folder} over Bolt at {endpoint.uri.removeprefix('bolt://')} (process {endpoint.pid}; "
+                   f"connection details in {folder / embedded.STATE_FILE}, readable by you only).")
         click.echo("Other eitgraph commands with the same --data-dir connect to it. Ctrl-C to stop.")
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            click.echo("Stopping.")
+
+    service.serve(server, idle=idle * 60 if idle else None, databases=(obj.config.database,), on_ready=ready)
+    click.echo("Stopped.")
 
 
 @click.command()
@@ -98,6 +113,9 @@ def demo(obj: Context, reset, example):
     if reset and folder.exists():
         if not (folder / "arcadedb").exists() and any(folder.iterdir()):
             raise EitgraphError(f"{folder} does not look like an eitgraph store; not deleting it")
+        from ..store import embedded
+
+        embedded.stop_server(folder)  # its server, if one runs, lets go of the files first
         shutil.rmtree(folder)
     started = time.monotonic()
     from ..kb import example_manifest
@@ -130,6 +148,8 @@ def schema(doc):
 
     Example: eitgraph schema --doc schema/schema.md
     """
+    from ..model.graph import load_model
+
     model = load_model()
     if doc:
         doc.write_text(model.markdown(), encoding="utf-8")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import gc
 import json
 import tempfile
@@ -21,6 +22,7 @@ from pathlib import Path
 from ..errors import ConfigError, EitgraphError, Location, Problems, ValidationError
 from ..model.graph import Model, load_model
 from ..safety.writing import check_output
+from ..store import plain
 from .datasets import DatasetHistory
 from .filestore import FileStore, file_sha256, sidecar_path
 from .graphbatch import GraphBatch
@@ -58,6 +60,11 @@ def _without_gc():
     finally:
         if enabled:
             gc.enable()
+
+
+def _dataset_node(tx, dataset_id: str) -> dict | None:
+    row = tx.run("MATCH (d:Dataset {id: $id}) RETURN properties(d) AS p", id=dataset_id).single()
+    return plain(row["p"]) if row else None
 
 
 def _skippable(exc: ValidationError, table: Table) -> bool:
@@ -150,37 +157,45 @@ class Loader(DatasetHistory):
               previous: dict | None, progress: Progress | None = None, max_delete_ratio: float = 0.5,
               force: bool = False, dry_run: bool = False, event: dict | None = None) -> None:
         """Write (or, for a dry run, only plan) what makes the graph hold ``batch`` as dataset
-        ``dataset_id``; ``batch=None`` removes the dataset. One transaction."""
-        # The labels and types the dataset wrote before need looking at too; an old Dataset node
-        # without counts means all of them.
-        if previous is None or previous.get("dropped"):
-            before: set[str] = set()
-        elif previous.get("counts"):
-            before = set(json.loads(previous["counts"]))
-        else:
-            before = set(self.model.nodes) | set(self.model.relationships)
-        touched = before | (set(batch.counts()) if batch is not None else set())
+        ``dataset_id``; ``batch=None`` removes the dataset. One transaction, planned inside it: if the
+        store runs it again (a transient error, or another client changed the graph meanwhile), it is
+        planned again from what the graph then holds."""
+        notes_before = list(report.notes)
 
         class _DryRun(Exception):
             pass
 
         def work(tx):
+            # The Dataset node as it is now (another process may have loaded this dataset since we looked).
+            current = _dataset_node(tx, dataset_id)
+            touched = self._touched(current, batch)
             self._loading = {dataset_id: kind}  # its Dataset node is written last: cascades need its kind
             plan, cascade = self._plan(tx, dataset_id, kind, batch or GraphBatch(), touched, max_delete_ratio, force)
             report.written = dict(sorted(plan.written.items()))
             report.changed = dict(sorted(plan.changed.items()))
             report.deleted = dict(sorted((k, v) for k, v in plan.deleted.items() if v))
-            report.notes.extend(plan.notes)
+            report.notes[:] = notes_before + plan.notes
             if dry_run and not cascade:
                 raise _DryRun
             self._apply(tx, plan, progress)
             self._cascade(tx, dataset_id, cascade, report)
             if dry_run:
                 raise _DryRun
-            self._record(tx, dataset_id, kind, version, previous, report, batch is None, event)
+            self._record(tx, dataset_id, kind, version, current, report, batch is None, event)
 
         with contextlib.suppress(_DryRun):
-            self.store.transaction(work, what=f"loading {report.file}")
+            self.store.transaction(work, what=f"loading {report.file or dataset_id}", replan=True)
+
+    def _touched(self, previous: dict | None, batch: GraphBatch | None) -> set[str]:
+        """The labels and types the dataset writes now or wrote before (an old Dataset node without
+        counts: all of them)."""
+        if previous is None or previous.get("dropped"):
+            before: set[str] = set()
+        elif previous.get("counts"):
+            before = set(json.loads(previous["counts"]))
+        else:
+            before = set(self.model.nodes) | set(self.model.relationships)
+        return before | (set(batch.counts()) if batch is not None else set())
 
     # -- validate / transform (no writes) ------------------------------------
     def read(self, spec: LoaderSpec, path: Path, sheet=None, encoding=None, delimiter=None) -> Table:
@@ -198,7 +213,9 @@ class Loader(DatasetHistory):
         raw_notes: list[tuple] = []
         records: list[Record] = spec.records(table, problems, raw_notes, strict)
         notes = [Note(*n) for n in raw_notes]
-        ctx = TransformContext(opts, self.model, problems, table, self.store.records, notes)
+        # Look-ups go to the leader of a cluster: they must see what the previous load committed.
+        ctx = TransformContext(opts, self.model, problems, table, functools.partial(self.store.records, leader=True),
+                               notes)
         batch: GraphBatch = spec.transform_function()(records, ctx)
         problems.extend(batch.problems.items)
         self._check_declared(spec, batch)
@@ -224,7 +241,8 @@ class Loader(DatasetHistory):
     # -- write (one transaction) ---------------------------------------------
     def _previous(self, dataset_id: str) -> dict | None:
         """What the Dataset node of this id holds, if any."""
-        rows = self.store.records("MATCH (d:Dataset {id: $id}) RETURN properties(d) AS p", {"id": dataset_id})
+        rows = self.store.records("MATCH (d:Dataset {id: $id}) RETURN properties(d) AS p", {"id": dataset_id},
+                                  leader=True)
         return rows[0]["p"] if rows else None
 
     def _plan(self, tx, dataset_id: str, kind: str, batch: GraphBatch, touched: set[str],

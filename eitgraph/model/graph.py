@@ -73,14 +73,19 @@ class Model:
         ]
 
     def index_statements(self) -> list[str]:
-        """Range indexes on declared properties and on provenance, idempotent."""
-        out = []
-        for n in self.nodes.values():
-            for prop in (*n.indexes, "source"):
-                out.append(
-                    f"CREATE INDEX {_snake(n.label)}_{prop}_index IF NOT EXISTS FOR (n:{n.label}) ON (n.{prop})"
-                )
-        return out
+        """Range indexes on the properties ``model.yaml`` declares (those a shipped query filters on by
+        equality), idempotent."""
+        return [f"CREATE INDEX {_index_name(n.label, prop)} IF NOT EXISTS FOR (n:{n.label}) ON (n.{prop})"
+                for n in self.nodes.values() for prop in n.indexes]
+
+    def obsolete_indexes(self) -> list[str]:
+        """Indexes earlier versions created that no query uses: ``eitgraph init`` drops them. A range
+        index on ``source`` served no query (loads select by ``$source IN n.sources``), nor did the
+        property indexes listed in ``_FORMER_INDEXES``."""
+        current = {_index_name(n.label, p) for n in self.nodes.values() for p in n.indexes}
+        former = {_index_name(label, "source") for label in self.nodes}
+        former |= {_index_name(label, prop) for label, props in _FORMER_INDEXES.items() for prop in props}
+        return sorted(former - current)
 
     def schema_statements(self) -> list[str]:
         return self.constraint_statements() + self.index_statements()
@@ -167,3 +172,16 @@ def load_model(path: Path | None = None) -> Model:
     path = path or shipped.path("schema", "model.yaml")
     with open(path, encoding="utf-8") as fh:
         return parse_model(yaml.safe_load(fh))
+
+
+# Property indexes declared before the store work (2026-11) that no shipped query, look-up or write uses:
+# names and kinds are matched in Python or through toLower(), statuses filter relationships.
+_FORMER_INDEXES = {
+    "Territory": ("name", "kind"), "Organisation": ("name", "siret", "siren", "kind"), "Person": ("name",),
+    "Body": ("name",), "Material": ("category",), "Synergy": ("status", "type"), "Plan": ("type", "territory"),
+    "Action": ("title", "status"), "Axis": ("plan",), "Workshop": ("kind",),
+}
+
+
+def _index_name(label: str, prop: str) -> str:
+    return f"{_snake(label)}_{prop}_index"
