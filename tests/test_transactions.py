@@ -16,7 +16,8 @@ from test_reload import HEADER, org
 from eitgraph.errors import StoreError
 from eitgraph.kb import KnowledgeBase, SchemaWarning
 from eitgraph.load.loading import Loader
-from eitgraph.store import Store, embedded
+from eitgraph.store import Store
+from eitgraph.store import folder as store_folder
 
 
 def _flaky(original, attempts, error):
@@ -83,7 +84,7 @@ def test_writes_to_one_folder_wait_for_each_other_and_say_so(writable_kb, tmp_pa
     holding, done = threading.Event(), {}
 
     def other_writer():
-        with embedded.write_lock(folder, "a long load"):
+        with store_folder.write_lock(folder, "a long load"):
             holding.set()
             time.sleep(2)
         done["released"] = time.monotonic()
