@@ -46,6 +46,8 @@ class KnowledgeBase:
             self.store.close()
             raise
         self.loader = Loader(self.store, self.model, files=FileStore(config.data_dir / "files"))
+        if self.loader.pending():  # a load written in several transactions was interrupted: put it back
+            self.loader.recover()
         self.graph = GraphRead(self.store.records, self.model)  # what analytics, views and exports read
 
     # -- schema -----------------------------------------------------------------

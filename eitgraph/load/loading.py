@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import gc
+import inspect
 import json
 import re
 import tempfile
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from ..errors import ConfigError, EitgraphError, Location, Problems, ValidationError
 from ..model.graph import Model, load_model
+from ..values import parse_boolean
 from .filestore import FileStore, file_sha256
 from .graphbatch import GraphBatch
 from .querybuilder import QueryBuilder
@@ -30,7 +32,9 @@ from .records import Record
 from .rejects import write_rejects
 from .spec import LoaderSpec, kind_ranks
 from .tables import Table, read_table, sidecar_path
+from .units import derive_names
 from .writeplan import LoadAborted, Note, Plan, Planner, Precedence, dataset_kinds
+from ..store import translated_errors
 
 Progress = Callable[[int, int], None]  # (done, total) in rows written
 
@@ -51,6 +55,8 @@ class LoadReport:
     skipped: int = 0                                         # rows left out (--on-error skip)
     errors_file: str | None = None
     undone: bool = False
+    rows_read: int | None = None                             # rows of the file, when a reader kept only some
+    left_out: dict[str, int] = field(default_factory=dict)   # rows a reader's filter left out, by reason
 
     @property
     def warnings(self) -> list[str]:
@@ -64,7 +70,12 @@ class LoadReport:
         else:
             verb = "would write" if self.dry_run else "wrote"
             parts = ", ".join(f"{v} {k}" for k, v in self.written.items()) or "nothing"
-            head = f"{self.dataset}: {self.rows} rows read from {self.file}; {verb} {parts}"
+            if self.rows_read is not None and self.rows_read != self.rows:
+                reasons = ", ".join(f"{n:,} {_LEFT_OUT.get(k, k)}" for k, n in self.left_out.items() if n)
+                head = (f"{self.dataset}: {self.rows_read:,} rows read from {self.file}, {self.rows:,} kept"
+                        + (f" (left out: {reasons})" if reasons else "") + f"; {verb} {parts}")
+            else:
+                head = f"{self.dataset}: {self.rows} rows read from {self.file}; {verb} {parts}"
         changed = sum(self.changed.values())
         if not changed and not self.deleted:
             tail = "; nothing changes in the graph" if self.dry_run else "; nothing changed in the graph"
@@ -80,6 +91,10 @@ class LoadReport:
         if not self.dry_run:
             tail += f" ({self.seconds:.1f} s)"
         return head + tail
+
+
+_LEFT_OUT = {"closed": "closed", "outside": "outside the territory", "abroad": "abroad",
+             "not_in_graph": "commune not in the graph", "unknown_commune": "unknown commune code"}
 
 
 @dataclass
@@ -150,15 +165,43 @@ def _skippable(exc: ValidationError, table: Table) -> bool:
     return all(p.location.row is not None and p.location.row != table.header_row for p in exc.problems)
 
 
+class _Writer:
+    """Where a plan's writes go: the load's one transaction, or — for a plan bigger than ``limit`` writes —
+    a series of transactions committed every ``limit`` writes (an embedded store's 1 GB heap does not hold
+    300,000 new organisations in one transaction). The Dataset node says the load is pending until its
+    last transaction; :meth:`Loader.recover` puts back a pending dataset's previous state."""
+
+    def __init__(self, tx, session=None, limit: float = float("inf")):
+        self.tx, self.session, self.limit, self.pending = tx, session, limit, 0
+        self.commits = 0
+
+    def run(self, cypher: str, **params):
+        return self.tx.run(cypher, **params)
+
+    def wrote(self, n: int) -> None:
+        self.pending += n
+        if self.session is not None and self.pending >= self.limit:
+            self.tx.commit()
+            self.commits += 1
+            self.tx = self.session.begin_transaction()
+            self.pending = 0
+
+
 class Loader:
     """Loads files of any declared source kind into a store."""
 
-    def __init__(self, store, model: Model | None = None, batch_size: int = 5000, files: FileStore | None = None):
+    # Writes per transaction when a plan is bigger than that (see _Writer); measured with the embedded
+    # store's default 1 GB heap: 300,000 new organisations and their LOCATED_IN fail in one transaction.
+    COMMIT_EVERY = 60_000
+
+    def __init__(self, store, model: Model | None = None, batch_size: int = 5000, files: FileStore | None = None,
+                 commit_every: int | None = None):
         self.store = store
         self.model = model or load_model()
         self.qb = QueryBuilder(self.model)
         self.batch_size = batch_size
         self.files = files
+        self.commit_every = commit_every or self.COMMIT_EVERY
 
     def load(self, kind: str, path: str | Path, options: dict | None = None, dataset_id: str | None = None,
              dry_run: bool = False, sheet: str | None = None, encoding: str | None = None,
@@ -171,6 +214,11 @@ class Loader:
         if on_error not in ("stop", "skip"):
             raise ConfigError(f"on_error must be 'stop' or 'skip', not {on_error!r}")
         spec = LoaderSpec.load(kind)
+        if isinstance(strict, str):  # « -o strict=true » reaches here as text
+            strict = parse_boolean(strict)
+        options = dict(options or {})
+        if strict and "strict" in spec.options:  # a kind with its own strict rule (sirene): --strict sets it
+            options["strict"] = True
         opts = spec.resolve_options(options)
         path = Path(path)
         named = dataset_id is None
@@ -184,6 +232,9 @@ class Loader:
         opts_json = json.dumps(opts, sort_keys=True, ensure_ascii=False, default=str)
 
         previous = self._previous(dataset_id)
+        if previous and previous.get("pending"):  # its last load stopped half-way: put it back first
+            self.recover()
+            previous = self._previous(dataset_id)
         if previous and previous.get("kind") and previous["kind"] != kind and not previous.get("dropped"):
             raise EitgraphError(f"dataset {dataset_id!r} is a {previous['kind']!r} dataset; a {kind!r} file cannot "
                                 "replace it. Give this file another --dataset id.")
@@ -194,7 +245,7 @@ class Loader:
         version = {"sha256": sha, "file": path.name, "path": str(path.resolve()), "options": opts_json,
                    "sheet": sheet, "encoding": encoding, "delimiter": delimiter}
         with _without_gc():
-            table = self.read(spec, path, sheet, encoding, delimiter)
+            table = self.read(spec, path, sheet, encoding, delimiter, opts)
             rejected: dict[int, list[str]] = {}  # row -> messages (on_error="skip")
             while True:
                 try:
@@ -203,7 +254,9 @@ class Loader:
                         notes.insert(0, Note("new_version", f"{path.name} is read as a new version of dataset "
                                              f"{dataset_id} (last loaded from {previous.get('file')}); give "
                                              "--dataset to keep it apart", Location(path.name)))
-                    report = LoadReport(dataset_id, kind, path.name, len(table.rows), dry_run=dry_run, notes=notes)
+                    report = LoadReport(dataset_id, kind, path.name, len(table.rows), dry_run=dry_run, notes=notes,
+                                        rows_read=getattr(table, "rows_read", None),
+                                        left_out=dict(getattr(table, "skipped", {}) or {}))
                     version["rows"] = len(table.rows) - len(rejected)
                     if not dry_run and self.files is not None and "copy" not in version:
                         version["copy"] = self.files.keep(path, sha.split(":")[0], side)
@@ -226,7 +279,8 @@ class Loader:
 
     def apply(self, report: LoadReport, dataset_id: str, kind: str, batch: GraphBatch | None, version: dict | None,
               previous: dict | None, progress: Progress | None = None, max_delete_ratio: float = 0.5,
-              force: bool = False, dry_run: bool = False, event: dict | None = None) -> None:
+              force: bool = False, dry_run: bool = False, event: dict | None = None,
+              also_touched: set[str] = frozenset(), restore: dict | None = None) -> None:
         """Write (or, for a dry run, only plan) what makes the graph hold ``batch`` as dataset
         ``dataset_id``; ``batch=None`` removes the dataset. One transaction."""
         # The labels and types the dataset wrote before need looking at too; an old Dataset node
@@ -237,10 +291,19 @@ class Loader:
             before = set(json.loads(previous["counts"]))
         else:
             before = set(self.model.nodes) | set(self.model.relationships)
-        touched = before | (set(batch.counts()) if batch is not None else set())
+        touched = before | (set(batch.counts()) if batch is not None else set()) | set(also_touched)
 
         class _DryRun(Exception):
             pass
+
+        big: dict = {}
+
+        def finish(writer: _Writer):
+            derive_names(writer, touched)
+            if restore is not None:  # a pending load rolled back: the Dataset node as it was
+                self._restore_record(writer.tx, dataset_id, restore)
+            else:
+                self._record(writer.tx, dataset_id, kind, version, previous, report, batch is None, event)
 
         def work(tx):
             plan = self._plan(tx, dataset_id, kind, batch or GraphBatch(), touched, max_delete_ratio, force)
@@ -250,19 +313,90 @@ class Loader:
             report.notes.extend(plan.notes)
             if dry_run:
                 raise _DryRun
-            self._apply(tx, plan, progress)
-            self._record(tx, dataset_id, kind, version, previous, report, batch is None, event)
+            if plan.size() > self.commit_every:
+                if restore is None:
+                    self._mark_pending(tx, dataset_id, kind, previous, touched)
+                big["plan"] = plan
+                return
+            writer = _Writer(tx)
+            self._apply(writer, plan, progress)
+            finish(writer)
 
+        what = f"loading {report.file}"
         try:
-            self.store.transaction(work, what=f"loading {report.file}")
+            self.store.transaction(work, what=what)
         except _DryRun:
-            pass
+            return
+        if "plan" in big:
+            with translated_errors(what), self.store.driver.session(database=self.store.database) as session:
+                writer = _Writer(session.begin_transaction(), session, self.commit_every)
+                try:
+                    self._apply(writer, big["plan"], progress)
+                    finish(writer)
+                except BaseException:
+                    writer.tx.rollback()
+                    if restore is None and writer.commits:
+                        with contextlib.suppress(Exception):  # else at the next open
+                            self.recover()
+                    raise
+                writer.tx.commit()
+
+    # -- loads interrupted between their transactions ---------------------------------------------
+    def _mark_pending(self, tx, dataset_id: str, kind: str, previous: dict | None, touched: set[str]) -> None:
+        """Before a load written in several transactions: what the Dataset node was, to put it back."""
+        before = {k: v for k, v in (previous or {}).items() if k not in ("pending",)}
+        pending = json.dumps({"before": before, "touched": sorted(touched), "kind": kind}, default=str,
+                             ensure_ascii=False)
+        tx.run("MERGE (d:Dataset {id: $id}) ON CREATE SET d.kind = $kind, d.dropped = true SET d.pending = $p",
+               id=dataset_id, kind=kind, p=pending).consume()
+
+    def _restore_record(self, tx, dataset_id: str, before: dict) -> None:
+        if before:
+            tx.run("MATCH (d:Dataset {id: $id}) SET d = $props", id=dataset_id, props=before).consume()
+        else:
+            tx.run("MATCH (d:Dataset {id: $id}) DELETE d", id=dataset_id).consume()
+
+    def pending(self) -> list[str]:
+        """Datasets whose last load was interrupted between two of its transactions."""
+        return [r["id"] for r in self.store.records("MATCH (d:Dataset) WHERE d.pending IS NOT NULL RETURN d.id AS id")]
+
+    def recover(self) -> list[str]:
+        """Put every dataset whose load was interrupted back as it was before that load (its previous
+        version, from the copy kept in the data folder, or nothing); returns their ids."""
+        done = []
+        for dataset_id in self.pending():
+            current = self._previous(dataset_id)
+            info = json.loads(current["pending"])
+            before, kind = info["before"], info["kind"]
+            report = LoadReport(dataset_id, kind, before.get("file") or "", 0)
+            batch = None
+            if before and not before.get("dropped"):
+                history = json.loads(before.get("history") or "[]")
+                last = next((e for e in reversed(history) if e.get("copy") and e.get("sha256") == before.get("sha256")),
+                            None)
+                if last is None or self.files is None:
+                    raise EitgraphError(f"dataset {dataset_id} was being loaded when the store stopped and no copy of "
+                                        f"its previous file {before.get('file')!r} was kept: drop it "
+                                        f"(eitgraph drop {dataset_id}) and load it again")
+                with tempfile.TemporaryDirectory(prefix="eitgraph-recover-") as tmp:
+                    path = self.files.restore(last["copy"], Path(tmp))
+                    spec = LoaderSpec.load(kind)
+                    batch, _, _ = self.prepare(spec, path, json.loads(last.get("options") or "{}"),
+                                               last.get("sheet"), last.get("encoding"), last.get("delimiter"))
+            self.apply(report, dataset_id, kind, batch, None, None if not before else {**before}, force=True,
+                       also_touched=set(info["touched"]), restore=before)
+            done.append(dataset_id)
+        return done
 
     # -- validate / transform (no writes) ------------------------------------
-    def read(self, spec: LoaderSpec, path: Path, sheet=None, encoding=None, delimiter=None) -> Table:
+    def read(self, spec: LoaderSpec, path: Path, sheet=None, encoding=None, delimiter=None,
+             opts: dict | None = None) -> Table:
         reader = spec.reader_function() or read_table
+        extra = {}
+        if "options" in inspect.signature(reader).parameters:  # a reader that filters (SIRENE's national files)
+            extra = {"options": opts or {}, "lookup": self.store.records}
         return reader(path, sheet=sheet or spec.sheet, encoding=encoding, delimiter=delimiter,
-                      header_row=spec.header_row)
+                      header_row=spec.header_row, **extra)
 
     def validate(self, spec: LoaderSpec, table: Table, opts: dict, strict: bool = False,
                  skip: set[int] = frozenset()) -> tuple[GraphBatch, list[Note]]:
@@ -283,7 +417,7 @@ class Loader:
 
     def prepare(self, spec: LoaderSpec, path: Path, opts: dict, sheet=None, encoding=None,
                 delimiter=None, strict: bool = False) -> tuple[GraphBatch, int, list[Note]]:
-        table = self.read(spec, path, sheet, encoding, delimiter)
+        table = self.read(spec, path, sheet, encoding, delimiter, opts)
         batch, notes = self.validate(spec, table, opts, strict)
         return batch, len(table.rows), notes
 
@@ -328,7 +462,7 @@ class Loader:
                 f"(more than {max_delete_ratio:.0%}); nothing was changed. Check the file, or use --force.")
         return plan
 
-    def _run(self, tx, cypher: str, rows: list, tick, **params) -> list:
+    def _run(self, tx: _Writer, cypher: str, rows: list, tick, **params) -> list:
         out = []
         for i in range(0, len(rows), self.batch_size):
             chunk = _Rows(rows[i:i + self.batch_size])
@@ -336,12 +470,13 @@ class Loader:
             tick(len(chunk))
         return out
 
-    def _apply(self, tx, plan: Plan, progress: Progress | None) -> None:
+    def _apply(self, tx: _Writer, plan: Plan, progress: Progress | None) -> None:
         total, done = plan.size(), 0
 
         def tick(n: int) -> None:
             nonlocal done
             done += n
+            tx.wrote(n)
             if progress:
                 progress(done, total)
 
@@ -402,7 +537,7 @@ class Loader:
         if version and not dropped:
             meta.update({"file": version["file"], "path": version["path"], "sha256": version["sha256"],
                          "rows": version["rows"], "options": version["options"]})
-        tx.run("MERGE (d:Dataset {id: $id}) SET d += $meta, d.loaded_at = $loaded_at",
+        tx.run("MERGE (d:Dataset {id: $id}) SET d += $meta, d.loaded_at = $loaded_at REMOVE d.pending",
                id=dataset_id, meta=meta, loaded_at=now).consume()
 
     # -- datasets as objects -------------------------------------------------

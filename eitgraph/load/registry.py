@@ -47,7 +47,7 @@ SOURCES: dict[str, Source] = {
     "groupings": Source(groupings.transform),
     "materials": Source(materials.transform),
     "stakeholders": Source(stakeholders.transform),
-    "sirene": Source(sirene.transform),
+    "sirene": Source(sirene.transform, reader=sirene.read),
     "diagnostics": Source(diagnostics.transform),
     "synergies": Source(synergies.transform),
     "workshops": Source(workshops.transform),

@@ -58,6 +58,13 @@ def read_table(path: str | Path, sheet: str | None = None, encoding: str | None 
         raise InputError("file not found", Location(str(path)))
     if path.suffix.lower() in EXCEL_SUFFIXES:
         return _read_excel(path, sheet, header_row)
+    if path.suffix.lower() == ".zip":
+        if sheet:
+            raise InputError(f"--sheet {sheet!r} given but the file is a zip archive", Location(str(path)))
+        member = zip_member(path)
+        with zipfile.ZipFile(path) as zf:
+            data = zf.read(member)
+        return _read_csv_data(data, str(path), encoding, delimiter, header_row)
     if path.suffix.lower() == ".xls":
         raise InputError("old .xls workbooks are not supported; save it as .xlsx or CSV", Location(str(path)))
     if sheet:
@@ -121,8 +128,10 @@ def _clean(value) -> str | None:
 
 
 def _read_csv(path: Path, encoding: str | None, delimiter: str | None, header_row: int) -> Table:
-    file = str(path)
-    data = path.read_bytes()
+    return _read_csv_data(path.read_bytes(), str(path), encoding, delimiter, header_row)
+
+
+def _read_csv_data(data: bytes, file: str, encoding: str | None, delimiter: str | None, header_row: int) -> Table:
     if not data.strip():
         raise InputError("the file is empty", Location(file))
     text, used = decode(data, file, encoding)
@@ -215,6 +224,67 @@ def _read_excel(path: Path, sheet: str | None, header_row: int) -> Table:
     if not table.rows:
         raise InputError("the sheet has a header but no data rows", Location(file, ws.title, table.header_row))
     return table
+
+
+# -- zipped CSV files and streams (files too big to hold in memory) ---------------------------------
+
+def zip_member(path: Path) -> str:
+    """The CSV file a zip archive holds (INSEE publishes ``StockEtablissement_utf8.zip`` holding
+    ``StockEtablissement_utf8.csv``); an archive with none, or with several, is refused."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = [i.filename for i in zf.infolist() if not i.is_dir()]
+    except zipfile.BadZipFile:
+        raise InputError("not a valid zip archive", Location(str(path))) from None
+    csvs = [n for n in names if n.lower().endswith((".csv", ".txt"))]
+    if len(csvs) == 1:
+        return csvs[0]
+    if not csvs:
+        raise InputError(f"the zip archive holds no CSV file ({', '.join(names[:8]) or 'nothing'})", Location(str(path)))
+    raise InputError(f"the zip archive holds several CSV files ({', '.join(csvs[:8])}); extract the one to load",
+                     Location(str(path)))
+
+
+def _sniff_encoding(head: bytes) -> str:
+    """UTF-8 (with or without BOM) when the first bytes are UTF-8 (a character cut at the end does not
+    count), else cp1252."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    try:
+        head.decode("utf-8")
+        return "utf-8-sig"
+    except UnicodeDecodeError as exc:
+        return "utf-8-sig" if exc.start >= len(head) - 3 else "cp1252"
+
+
+def open_text(path: str | Path, encoding: str | None = None) -> tuple[io.TextIOBase, str, str]:
+    """A text stream over a CSV file, or over the CSV inside a zip archive (read without extracting it),
+    for readers that go through a file row by row in bounded memory. Returns (stream, encoding, what it
+    reads: the file, or « archive.zip » followed by ``!member``). The encoding is sniffed from the first
+    64 KiB unless given; a byte that does not fit further down is an error raised while reading."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError("file not found", Location(str(path)))
+    if zipfile.is_zipfile(path):
+        member = zip_member(path)
+        zf = zipfile.ZipFile(path)
+        raw = zf.open(member)
+        what = f"{path.name}!{member}"
+    else:
+        raw = open(path, "rb")  # noqa: SIM115 - handed over to the TextIOWrapper
+        what = path.name
+    buffered = io.BufferedReader(raw, 1 << 20) if not isinstance(raw, io.BufferedReader) else raw
+    head = buffered.peek(1 << 16)[: 1 << 16]
+    if not head.strip():
+        buffered.close()
+        raise InputError("the file is empty", Location(str(path)))
+    used = encoding or _sniff_encoding(head)
+    try:
+        stream = io.TextIOWrapper(buffered, encoding=used, newline="")
+    except LookupError:
+        buffered.close()
+        raise InputError(f"unknown encoding {encoding!r}", Location(str(path))) from None
+    return stream, ("utf-8" if used == "utf-8-sig" else used), what
 
 
 def sidecar_path(file: str | Path) -> Path | None:
