@@ -219,7 +219,7 @@ def read(path, sheet=None, encoding=None, delimiter=None, header_row: int = 1, o
     try:
         layout = layout_of(headers)
     except InputError as exc:
-        raise InputError(exc.message, Location(file, None, 1)) from None
+        raise InputError(exc.problem, Location(file, None, 1)) from None
     if layout is None:
         raise InputError("this is not a SIRENE stock file: its header has neither siret and "
                          "codeCommuneEtablissement (StockEtablissement) nor siren and …UniteLegale columns "
