@@ -48,6 +48,7 @@ class Resolution:
     problem: str | None = None
     candidates: list[str] = field(default_factory=list)
     codes: list[str] = field(default_factory=list)  # the communes a name fits when it fits several
+    about: str = "city"           # what the problem is about: city, or postal_code
 
 
 _ARTICLE_SUFFIX = re.compile(r"^(.*?)\s*\((le|la|les|l)\)$", re.IGNORECASE)
@@ -151,10 +152,10 @@ class Communes:
             if m:
                 city, departement = m[1], departement or m[2].upper().zfill(2)
         if postal_code and not re.fullmatch(r"\d{5}", postal_code):
-            return Resolution(problem=f"{postal_code!r} is not a postal code (5 digits)")
+            return Resolution(problem=f"{postal_code!r} is not a postal code (5 digits)", about="postal_code")
         in_postal = self.postal.get(postal_code, set()) if postal_code else None
         if postal_code and not in_postal:
-            return Resolution(problem=f"postal code {postal_code} does not exist")
+            return Resolution(problem=f"postal code {postal_code} does not exist", about="postal_code")
         if not city:
             if in_postal is None:
                 return Resolution(problem="no postal code nor city")
@@ -163,7 +164,7 @@ class Communes:
                 return Resolution(code, self.names[code], "postal_code")
             return Resolution(problem=f"postal code {postal_code} serves several communes "
                               f"({', '.join(self._listed(in_postal))}); give the city",
-                              candidates=self._listed(in_postal), codes=sorted(in_postal))
+                              candidates=self._listed(in_postal), codes=sorted(in_postal), about="postal_code")
         key = city_key(city)
         entries = list(self.by_key.get(key, []))
         if departement:
@@ -177,7 +178,7 @@ class Communes:
                                      for e in entries[:4])
                 return Resolution(problem=f"postal code {postal_code} does not match {listed}; communes with postal "
                                   f"code {postal_code}: {', '.join(self._listed(in_postal))}",
-                                  candidates=self._listed(in_postal))
+                                  candidates=self._listed(in_postal), about="postal_code")
             entries = fitting
         codes = {e.code for e in entries}
         if len(codes) > 1:  # a commune's own name before La Poste's libellé of another (Issy « PARIS »)

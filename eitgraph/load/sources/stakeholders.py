@@ -108,9 +108,7 @@ class CommuneFinder:
         if found.codes:
             self.candidates[rec.row] = found.codes
         if found.problem:
-            if postal and ("postal code" in found.problem):
-                column = "postal_code"
-            return None, column, found.problem
+            return None, "postal_code" if found.about == "postal_code" or not city else "commune", found.problem
         if found.via:
             self.via.append(f"{found.via}")
         return found.code, column, None
