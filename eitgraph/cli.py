@@ -21,10 +21,12 @@ from .load.commands import datasets, drop, duplicates, merge, print_notes, undo
 from .errors import EitgraphError
 from .kb import KnowledgeBase, example_manifest
 from .load.blank_workbooks import write_template
+from .load.recognise import recognise, resolve_input
 from .load.spec import LoaderSpec, available_kinds
 from .maps.command import map_command
 from .model.graph import load_model
 from .output import FORMATS, emit
+from .values import parse_boolean
 from .rdf.command import export_group
 from .report.command import indicators_command, report_command
 from .version import __version__
@@ -117,12 +119,12 @@ def _progress_factory(label: str):
     return progress
 
 
-@cli.command()
-@click.argument("kind", type=click.Choice(available_kinds()))
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@cli.command(context_settings={"ignore_unknown_options": False})
+@click.argument("args", nargs=-1, required=True, metavar="[KIND] FILE...")
 @click.option("--dry-run", is_flag=True, help="Validate and report what would be written; write nothing.")
 @click.option("--dataset", "dataset_id", help="Dataset id [default: KIND:file name]; reloads replace it.")
 @click.option("--sheet", help="Excel sheet name [default: the first sheet].")
+@click.option("--header-row", type=click.IntRange(min=1), help="Row of the header [default: found below any title rows].")
 @click.option("--encoding", help="Force the file encoding (utf-8, cp1252…).")
 @click.option("--delimiter", help="Force the CSV delimiter.")
 @click.option("--option", "-o", "options", multiple=True, metavar="NAME=VALUE", help="Loader option (repeatable).")
@@ -133,25 +135,44 @@ def _progress_factory(label: str):
 @click.option("--errors", "errors_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Where --on-error skip writes the rejected rows [default: FILE-rejets.xlsx].")
 @click.pass_obj
-def load(obj: Context, kind, files, dry_run, dataset_id, sheet, encoding, delimiter, options, force, strict,
+def load(obj: Context, args, dry_run, dataset_id, sheet, header_row, encoding, delimiter, options, force, strict,
          on_error, errors_file):
-    """Load files of one source kind (validated first; one transaction per file).
+    """Load files (validated first; one transaction per file). Without KIND, the kind is recognised from each
+    file's headers. A reference file shipped with eitgraph loads by its name from any folder.
 
     \b
     Examples:
         eitgraph load territory perimetre-epci-a-fp.csv -o departement=68
+        eitgraph load acteurs.xlsx                       (the kind recognised from the headers)
         eitgraph load stakeholders acteurs.xlsx --sheet Acteurs -o territory=PETR-THUR-DOLLER
-        eitgraph load sirene StockEtablissement_extrait.csv --dry-run
+        eitgraph load sirene StockEtablissement_utf8.zip -o departement=68
+        eitgraph load diagnostics diagnostics.xlsx -o site_from=sheet
     """
+    kinds = available_kinds()
+    kind, files = (args[0], args[1:]) if args[0] in kinds and not Path(args[0]).is_file() else (None, args)
+    if not files:
+        raise click.UsageError(f"give the file(s) to load as {kind}: eitgraph load {kind} FILE")
     opts = _pairs(options, "--option")
+    if "strict" in opts:  # -o strict=true: the load's strict rule (SIRENE: communes outside the graph)
+        strict = strict or parse_boolean(opts.pop("strict"))
     if dataset_id and len(files) > 1:
         raise click.BadParameter("--dataset names one dataset; give one file", param_hint="--dataset")
     with obj.open() as kb:
-        for path in files:
+        for name in files:
+            path, from_reference = resolve_input(name)
+            if from_reference:
+                click.echo(f"{name}: the reference file shipped with eitgraph ({path})", err=True)
+            file_kind = kind
+            if file_kind is None:
+                guess = recognise(path, sheet)
+                file_kind = guess.kind
+                click.echo(f"{path.name}: read as {file_kind} (recognised from its headers: "
+                           f"{', '.join(guess.headers[:6])}); give the kind first to choose another", err=True)
             click.echo(f"Reading and validating {path.name}…", err=True)
-            report = kb.load(kind, path, dataset_id=dataset_id, dry_run=dry_run, sheet=sheet, encoding=encoding,
+            report = kb.load(file_kind, path, dataset_id=dataset_id, dry_run=dry_run, sheet=sheet, encoding=encoding,
                              delimiter=delimiter, force=force, strict=strict, on_error=on_error,
-                             errors_file=errors_file, progress=_progress_factory(path.name), **opts)
+                             errors_file=errors_file, header_row=header_row,
+                             progress=_progress_factory(path.name), **opts)
             click.echo(report.summary())
             print_notes(report)
 

@@ -67,7 +67,7 @@ class KnowledgeBase:
     def load(self, kind: str, path: str | Path, /, *, dataset_id: str | None = None, dry_run: bool = False,
              sheet: str | None = None, encoding: str | None = None, delimiter: str | None = None,
              force: bool = False, strict: bool = False, on_error: str = "stop", errors_file=None,
-             progress: Progress | None = None, **options) -> LoadReport:
+             progress: Progress | None = None, header_row: int | None = None, **options) -> LoadReport:
         """Load one file of a source kind (see ``loaders/``); loader options as keyword arguments.
 
         Validation happens before any write; the write is one transaction; reloading
@@ -75,7 +75,8 @@ class KnowledgeBase:
         """
         return self.loader.load(kind, path, options=options, dataset_id=dataset_id, dry_run=dry_run,
                                 sheet=sheet, encoding=encoding, delimiter=delimiter, progress=progress,
-                                force=force, strict=strict, on_error=on_error, errors_file=errors_file)
+                                force=force, strict=strict, on_error=on_error, errors_file=errors_file,
+                                header_row=header_row)
 
     def datasets(self, include_dropped: bool = False) -> list[dict]:
         """The datasets loaded: id, kind, file, rows, when, checksum, what each holds, warnings, versions."""

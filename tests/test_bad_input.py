@@ -364,10 +364,11 @@ def test_options_are_typed_checked_and_coerced_once(territory_kb, tmp_path):
     """A boolean option reads the same from the command line (text) and from YAML or Python (a bool); a
     value it cannot read is one error naming the option and what it accepts, before anything is read."""
     spec = LoaderSpec.load("diagnostics")
+    unset = {"site_from": None, "skip_sheets": None}
     assert spec.resolve_options({"create_missing": "false"}) == spec.resolve_options({"create_missing": False}) \
-        == {"create_missing": False}
-    assert spec.resolve_options({"create_missing": "oui"}) == {"create_missing": True}
-    assert spec.resolve_options({}) == {"create_missing": False}                   # the declared default
+        == {"create_missing": False, **unset}
+    assert spec.resolve_options({"create_missing": "oui"}) == {"create_missing": True, **unset}
+    assert spec.resolve_options({}) == {"create_missing": False, **unset}         # the declared default
     path = write_csv(tmp_path / "diag.csv", [["Site", "Sens", "Matière"], ["x", "sortant", "bois"]])
     before = snapshot(territory_kb)
     with pytest.raises(ConfigError, match=r"option 'create_missing' takes oui/non .*not 'peut-etre'"):

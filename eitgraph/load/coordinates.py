@@ -1,7 +1,7 @@
 """Coordinates written in any kind's file: WGS84 degrees (« Latitude » / « Longitude ») or Lambert-93 metres
 (« X (Lambert 93) » / « Y (Lambert 93) », what SIRENE and IGN files give), checked and turned into WGS84.
 
-Columns a loader declares for them (``loaders/*.yaml``): ``lat``, ``lon`` (degrees) and ``x``, ``y``
+Columns a loader declares for them (``loaders/*.yaml``): ``lat``, ``lon`` (degrees) and ``lambert_x``, ``lambert_y``
 (Lambert-93 metres; UTM in the DROM when the row's commune is there).
 
 >>> from eitgraph.errors import Problems
@@ -10,7 +10,7 @@ Columns a loader declares for them (``loaders/*.yaml``): ``lat``, ``lon`` (degre
 ...     def __init__(self, **v): self.v = v
 ...     def get(self, k, d=None): return self.v.get(k, d)
 ...     def loc(self, c=None): return None
->>> point(Rec(x=1020000.0, y=6770000.0), Ctx())
+>>> point(Rec(lambert_x=1020000.0, lambert_y=6770000.0), Ctx())
 (47.952156, 7.288957)
 >>> point(Rec(lat=7.28, lon=47.95), Ctx()), str(Ctx.problems.items[0])
 (None, 'latitude 7.28 and longitude 47.95 look swapped (France lies around latitude 41–51, longitude -5–10): swap the two columns')
@@ -21,7 +21,7 @@ from __future__ import annotations
 from ..model.communes import departement_of
 from ..model.geo import legal_to_wgs84
 
-COLUMNS = ("lat", "lon", "x", "y")
+COLUMNS = ("lat", "lon", "lambert_x", "lambert_y")
 
 
 def point(rec, ctx, commune: str | None = None) -> tuple[float, float] | None:
@@ -45,7 +45,7 @@ def point(rec, ctx, commune: str | None = None) -> tuple[float, float] | None:
         return round(lat, 6), round(lon, 6)
     if x is not None or y is not None:
         if x is None or y is None:
-            ctx.problems.add("X and Y (Lambert-93) must be given together", rec.loc("x" if x is None else "y"))
+            ctx.problems.add("X and Y (Lambert-93) must be given together", rec.loc("lambert_x" if x is None else "lambert_y"))
             return None
         dep = departement_of(commune) if commune else "68"
         found = legal_to_wgs84(x, y, dep)
@@ -53,7 +53,7 @@ def point(rec, ctx, commune: str | None = None) -> tuple[float, float] | None:
             where = "UTM (the legal projection of the DROM)" if dep.startswith("97") else "Lambert-93 metres in " \
                 "metropolitan France (X 100,000–1,300,000, Y 6,000,000–7,200,000)"
             hint = " (degrees? put them in « Latitude » / « Longitude » columns)" if abs(x) <= 180 else ""
-            ctx.problems.add(f"coordinates ({x:g}, {y:g}) are not {where}{hint}", rec.loc("x"))
+            ctx.problems.add(f"coordinates ({x:g}, {y:g}) are not {where}{hint}", rec.loc("lambert_x"))
             return None
         return round(found[0], 6), round(found[1], 6)
     return None

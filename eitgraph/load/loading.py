@@ -22,12 +22,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ConfigError, EitgraphError, Location, Problems, ValidationError
+from ..errors import ConfigError, EitgraphError, InputError, Location, Problems, ValidationError
 from ..model.graph import Model, load_model
 from ..values import parse_boolean
 from .filestore import FileStore, file_sha256
 from .graphbatch import GraphBatch
 from .querybuilder import QueryBuilder
+from .recognise import better_kind, recognise, resolve_input, with_prerequisite
 from .records import Record
 from .rejects import write_rejects
 from .spec import LoaderSpec, kind_ranks
@@ -129,6 +130,32 @@ class _Rows(list):
 
 
 @contextlib.contextmanager
+def _hints(path: Path, kind: str, sheet: str | None):
+    """Errors that say what to do next: the kind a file looks like when its headers do not fit the kind given,
+    the command that loads what the file needs first."""
+    try:
+        yield
+    except ValidationError as exc:
+        problems = [InputError(with_prerequisite(p.problem), p.location) for p in exc.problems]
+        headers_wrong = any(p.problem.startswith("required column missing") for p in problems)
+        other = better_kind(path, kind, sheet) if headers_wrong else None
+        if other is not None:
+            problems.append(InputError(f"this looks like a {other.kind} file (its headers {', '.join(other.headers[:5])}"
+                                          f"): eitgraph load {other.kind} {path.name}", Location(str(path))))
+        if [p.problem for p in problems] != [p.problem for p in exc.problems]:
+            raise ValidationError(problems) from None
+        raise
+    except InputError as exc:
+        if exc.problem.startswith("no header row found"):
+            other = better_kind(path, kind, sheet)
+            if other is not None:
+                raise InputError(f"{exc.problem}; this looks like a {other.kind} file (its headers "
+                                 f"{', '.join(other.headers[:5])}): eitgraph load {other.kind} {path.name}",
+                                 exc.location) from None
+        raise
+
+
+@contextlib.contextmanager
 def _without_gc():
     """Pause the cyclic garbage collector. A load builds millions of small objects that all live
     until it ends; each full collection walks them all again (measured: 14 full collections, 4 s of a
@@ -203,16 +230,29 @@ class Loader:
         self.files = files
         self.commit_every = commit_every or self.COMMIT_EVERY
 
-    def load(self, kind: str, path: str | Path, options: dict | None = None, dataset_id: str | None = None,
+    def load(self, kind: str | None, path: str | Path, options: dict | None = None, dataset_id: str | None = None,
              dry_run: bool = False, sheet: str | None = None, encoding: str | None = None,
              delimiter: str | None = None, progress: Progress | None = None,
              max_delete_ratio: float = 0.5, force: bool = False, strict: bool = False,
-             on_error: str = "stop", errors_file: str | Path | None = None) -> LoadReport:
+             on_error: str = "stop", errors_file: str | Path | None = None,
+             header_row: int | None = None) -> LoadReport:
         """``on_error="skip"`` loads the valid rows and writes the rejected ones, with their original
-        columns and the error, to ``errors_file`` (default: ``<file>-rejets.xlsx`` next to the input)."""
+        columns and the error, to ``errors_file`` (default: ``<file>-rejets.xlsx`` next to the input).
+        ``kind=None``: the kind is recognised from the file's headers (and said in a note). A bare file name
+        that is not in the current folder may name a reference file shipped with eitgraph."""
         started = time.monotonic()
         if on_error not in ("stop", "skip"):
             raise ConfigError(f"on_error must be 'stop' or 'skip', not {on_error!r}")
+        path, from_reference = resolve_input(path)
+        first_notes: list[Note] = []
+        if from_reference:
+            first_notes.append(Note("reference_file", f"{path.name}: the reference file shipped with eitgraph "
+                                    f"({path})", Location(path.name)))
+        if kind is None:
+            guess = recognise(path, sheet)
+            kind = guess.kind
+            first_notes.append(Note("kind_recognised", f"read as {kind} (recognised from its headers: "
+                                    f"{', '.join(guess.headers[:6])})", Location(path.name)))
         spec = LoaderSpec.load(kind)
         if isinstance(strict, str):  # « -o strict=true » reaches here as text
             strict = parse_boolean(strict)
@@ -243,13 +283,14 @@ class Loader:
             return LoadReport(dataset_id, kind, path.name, 0, unchanged=True)
 
         version = {"sha256": sha, "file": path.name, "path": str(path.resolve()), "options": opts_json,
-                   "sheet": sheet, "encoding": encoding, "delimiter": delimiter}
-        with _without_gc():
-            table = self.read(spec, path, sheet, encoding, delimiter, opts)
+                   "sheet": sheet, "encoding": encoding, "delimiter": delimiter, "header_row": header_row}
+        with _without_gc(), _hints(path, kind, sheet):
+            table = self.read(spec, path, sheet, encoding, delimiter, opts, header_row)
             rejected: dict[int, list[str]] = {}  # row -> messages (on_error="skip")
             while True:
                 try:
                     batch, notes = self.validate(spec, table, opts, strict, skip=set(rejected))
+                    notes[:0] = first_notes
                     if named and previous and not previous.get("dropped") and previous.get("file") != path.name:
                         notes.insert(0, Note("new_version", f"{path.name} is read as a new version of dataset "
                                              f"{dataset_id} (last loaded from {previous.get('file')}); give "
@@ -382,7 +423,8 @@ class Loader:
                     path = self.files.restore(last["copy"], Path(tmp))
                     spec = LoaderSpec.load(kind)
                     batch, _, _ = self.prepare(spec, path, json.loads(last.get("options") or "{}"),
-                                               last.get("sheet"), last.get("encoding"), last.get("delimiter"))
+                                               last.get("sheet"), last.get("encoding"), last.get("delimiter"),
+                                               header_row=last.get("header_row"))
             self.apply(report, dataset_id, kind, batch, None, None if not before else {**before}, force=True,
                        also_touched=set(info["touched"]), restore=before)
             done.append(dataset_id)
@@ -390,13 +432,23 @@ class Loader:
 
     # -- validate / transform (no writes) ------------------------------------
     def read(self, spec: LoaderSpec, path: Path, sheet=None, encoding=None, delimiter=None,
-             opts: dict | None = None) -> Table:
+             opts: dict | None = None, header_row: int | None = None) -> Table:
+        """The file's table. ``header_row`` forces the header's row; otherwise a kind read by the common
+        reader finds it below any title rows (see :meth:`LoaderSpec.locate_header`)."""
         reader = spec.reader_function() or read_table
         extra = {}
-        if "options" in inspect.signature(reader).parameters:  # a reader that filters (SIRENE's national files)
-            extra = {"options": opts or {}, "lookup": self.store.records}
-        return reader(path, sheet=sheet or spec.sheet, encoding=encoding, delimiter=delimiter,
-                      header_row=spec.header_row, **extra)
+        if "options" in inspect.signature(reader).parameters:  # a reader of its own (SIRENE, sheet per site)
+            extra = {"options": opts or {}, "lookup": self.store.records, "spec": spec}
+            return reader(path, sheet=sheet or spec.sheet, encoding=encoding, delimiter=delimiter,
+                          header_row=header_row, **extra)
+        note = None
+        if header_row is None and reader is read_table and spec.header_row == 1 and spec.columns:
+            header_row, note = spec.locate_header(path, sheet or spec.sheet, encoding, delimiter)
+        table = reader(path, sheet=sheet or spec.sheet, encoding=encoding, delimiter=delimiter,
+                       header_row=header_row or spec.header_row)
+        if note:
+            table.found_header = note
+        return table
 
     def validate(self, spec: LoaderSpec, table: Table, opts: dict, strict: bool = False,
                  skip: set[int] = frozenset()) -> tuple[GraphBatch, list[Note]]:
@@ -408,6 +460,9 @@ class Loader:
         raw_notes: list[tuple] = []
         records: list[Record] = spec.records(table, problems, raw_notes, strict)
         notes = [Note(*n) for n in raw_notes]
+        for found in (getattr(table, "found_header", None), *getattr(table, "read_notes", ())):
+            if found:  # said by the reader: where the header is, which sheets were read
+                notes.insert(0, Note("header_row", found, table.location(table.header_row)))
         ctx = TransformContext(opts, self.model, problems, table, self.store.records, notes)
         batch: GraphBatch = spec.transform_function()(records, ctx)
         problems.extend(batch.problems.items)
@@ -416,8 +471,8 @@ class Loader:
         return batch, notes
 
     def prepare(self, spec: LoaderSpec, path: Path, opts: dict, sheet=None, encoding=None,
-                delimiter=None, strict: bool = False) -> tuple[GraphBatch, int, list[Note]]:
-        table = self.read(spec, path, sheet, encoding, delimiter, opts)
+                delimiter=None, strict: bool = False, header_row: int | None = None) -> tuple[GraphBatch, int, list[Note]]:
+        table = self.read(spec, path, sheet, encoding, delimiter, opts, header_row)
         batch, notes = self.validate(spec, table, opts, strict)
         return batch, len(table.rows), notes
 
@@ -606,10 +661,10 @@ class Loader:
                 spec = LoaderSpec.load(kind)
                 opts = json.loads(event.get("options") or "{}")
                 batch, nrows, notes = self.prepare(spec, path, opts, event.get("sheet"), event.get("encoding"),
-                                                   event.get("delimiter"))
+                                                   event.get("delimiter"), header_row=event.get("header_row"))
                 report = LoadReport(dataset_id, kind, event.get("file"), nrows, dry_run=dry_run, notes=notes)
                 version = {**{k: event.get(k) for k in ("sha256", "file", "path", "options", "sheet", "encoding",
-                                                          "delimiter", "rows", "copy")}}
+                                                          "delimiter", "header_row", "rows", "copy")}}
                 self.apply(report, dataset_id, kind, batch, version, previous, force=True, dry_run=dry_run,
                            event={"action": "undo", "state": target})
         report.undone = True

@@ -48,7 +48,7 @@ SOURCES: dict[str, Source] = {
     "materials": Source(materials.transform),
     "stakeholders": Source(stakeholders.transform),
     "sirene": Source(sirene.transform, reader=sirene.read),
-    "diagnostics": Source(diagnostics.transform),
+    "diagnostics": Source(diagnostics.transform, reader=diagnostics.read),
     "synergies": Source(synergies.transform),
     "workshops": Source(workshops.transform),
     "referentiel": Source(referentiel.transform),

@@ -32,6 +32,15 @@ UNITS = {
     "kwh": ("energy", 0.001), "mwh": ("energy", 1.0), "gwh": ("energy", 1000.0),
     "u": ("count", 1.0), "unite": ("count", 1.0), "unites": ("count", 1.0), "pieces": ("count", 1.0),
     "units": ("count", 1.0),
+    # As diagnostics write them: « 1 200 unités », « 300 palettes », « 12 tonnes », « 40 m³ ».
+    "piece": ("count", 1.0), "pcs": ("count", 1.0), "unit": ("count", 1.0), "palette": ("count", 1.0),
+    "palettes": ("count", 1.0), "fut": ("count", 1.0), "futs": ("count", 1.0), "bigbag": ("count", 1.0),
+    "bigbags": ("count", 1.0), "big bag": ("count", 1.0), "big bags": ("count", 1.0), "cuve": ("count", 1.0),
+    "cuves": ("count", 1.0), "bidon": ("count", 1.0), "bidons": ("count", 1.0), "ibc": ("count", 1.0),
+    "kilo": ("mass", 0.001), "kilos": ("mass", 0.001), "kilogramme": ("mass", 0.001),
+    "kilogrammes": ("mass", 0.001), "tonnes metriques": ("mass", 1.0), "tm": ("mass", 1.0),
+    "m 3": ("volume", 1.0), "metre cube": ("volume", 1.0), "metres cubes": ("volume", 1.0),
+    "litre s": ("volume", 0.001),
 }
 # Periods to per-year factors (a day is a calendar day: 365 per year).
 PERIODS = {"an": 1, "annee": 1, "année": 1, "year": 1, "yr": 1, "a": 1, "mois": 12, "month": 12,
@@ -162,6 +171,37 @@ def normalise_quantity(value: float, unit: str, period: str | None, category: st
     if per_year is None:
         raise ValueError(f"unknown period {period!r}; use an, mois, semaine or jour")
     return round(value * factor * per_year, 9), CANONICAL[dimension]
+
+
+_QUANTITY = re.compile(r"^\s*(?:env(?:iron|\.)?\s+|~\s*|ca\.?\s+)?([-+]?\d[\d\s\u00a0\u202f.,']*)\s*(.*?)\s*$",
+                       re.IGNORECASE)
+
+
+def split_quantity(text: str) -> tuple[float, str | None]:
+    """A quantity written with its unit in the cell: « 1 200 unités » → (1200.0, "unités"); « 3,5 t/an » →
+    (3.5, "t/an"); « 12 » → (12.0, None). ValueError when it does not start with a number or the unit is
+    unknown.
+
+    >>> split_quantity("1 200 unités"), split_quantity("3,5 t/an"), split_quantity("environ 40 m³"), split_quantity("12")
+    ((1200.0, 'unités'), (3.5, 't/an'), (40.0, 'm³'), (12.0, None))
+    """
+    from ..values import parse_number
+
+    m = _QUANTITY.match(text)
+    if not m:
+        raise ValueError(f"not a number: {text!r}")
+    number, unit = m[1].strip(), m[2] or None
+    try:
+        value = parse_number(number)
+    except ValueError:
+        raise ValueError(f"not a number: {text!r}") from None
+    if unit:
+        try:
+            split_unit(unit)
+        except ValueError:
+            raise ValueError(f"not a number: {text!r} (unit {unit!r} is not one of kg, t, L, m3, kWh, MWh, GWh, "
+                             "unités, palettes…)") from None
+    return value, unit
 
 
 def split_unit(text: str) -> tuple[str, str | None]:

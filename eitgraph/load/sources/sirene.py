@@ -206,8 +206,8 @@ def _iter_rows(path: Path, encoding, delimiter) -> tuple[list[str], object, str,
     return headers, rows(), used, delim, what
 
 
-def read(path, sheet=None, encoding=None, delimiter=None, header_row: int = 1, options: dict | None = None,
-         lookup=None) -> SireneTable:
+def read(path, sheet=None, encoding=None, delimiter=None, header_row: int | None = None, options: dict | None = None,
+         lookup=None, spec=None) -> SireneTable:
     """Read a SIRENE stock file (CSV, zipped CSV as INSEE publishes it, or an Excel extract), keeping the
     rows of the territory asked for and the columns the loader reads."""
     path = Path(path)
@@ -224,9 +224,12 @@ def read(path, sheet=None, encoding=None, delimiter=None, header_row: int = 1, o
         raise InputError("this is not a SIRENE stock file: its header has neither siret and "
                          "codeCommuneEtablissement (StockEtablissement) nor siren and …UniteLegale columns "
                          f"(StockUniteLegale); found {', '.join(headers[:6])}…", Location(file, None, 1))
-    from ..spec import LoaderSpec  # the spec module imports the registry, which imports this one
+    if header_row not in (None, 1):
+        raise InputError("a SIRENE file has its header on row 1; --header-row does not apply", Location(str(path)))
+    if spec is None:
+        from ..spec import LoaderSpec  # the spec module imports the registry, which imports this one
 
-    spec = LoaderSpec.load("sirene")
+        spec = LoaderSpec.load("sirene")
     index = {fold(a): col.name for col in spec.columns.values() for a in (*col.aliases, col.name)}
     keep = [i for i, h in enumerate(headers) if h and (fold(h) in index or fold(h) not in OFFICIAL)]
     col = {index[fold(headers[i])]: i for i in reversed(keep) if fold(headers[i]) in index}
@@ -479,7 +482,7 @@ def _establishments(records: list[Record], ctx) -> GraphBatch:
             n = activity["naf_nomenclature"]
             other_nomenclatures[n] = other_nomenclatures.get(n, 0) + 1
         lat = lon = None
-        x, y = rec.get("x"), rec.get("y")
+        x, y = rec.get("lambert_x"), rec.get("lambert_y")
         if x is not None and y is not None:
             dep = departement_of(commune)
             point = legal_to_wgs84(x, y, dep)
@@ -490,7 +493,7 @@ def _establishments(records: list[Record], ctx) -> GraphBatch:
             else:
                 projection = "UTM" if dep.startswith("97") else "Lambert-93 in metropolitan France"
                 ctx.problems.add(f"coordinates ({x:g}, {y:g}) are not {projection} (the legal projection of "
-                                 f"département {dep})", rec.loc("x"))
+                                 f"département {dep})", rec.loc("lambert_x"))
         unit_kind = kind_of_legal_category(legal_category_code(rec.get("legal_category")),
                                            ess=(rec.get("ess") or "").upper() == "O")
         kind = kind_option or unit_kind or "company"
