@@ -151,7 +151,15 @@ class KnowledgeBase:
         counts, rels = self.graph.counts()
         datasets = [{"dataset": d["id"], "kind": d["kind"], "file": d["file"], "rows": d["rows"],
                      "loaded_at": d["loaded_at"], "sha256": (d["sha256"] or "")[:12]} for d in self.graph.datasets()]
-        return {"store": self.config.describe(), "nodes": counts, "relationships": rels, "datasets": datasets}
+        return {"store": self.config.describe(), "nodes": counts, "relationships": rels, "datasets": datasets,
+                "without_coordinates": self.graph.without_coordinates()}
+
+    def geocode(self, url: str | None = None, min_score: float = 0.5, progress=None, dry_run: bool = False):
+        """Coordinates from the national address base for the organisations without any (see
+        :mod:`eitgraph.geocode`), loaded as the dataset ``geocode:ban``."""
+        from .geocode import geocode
+
+        return geocode(self, url=url, min_score=min_score, progress=progress, dry_run=dry_run)
 
     # -- life cycle ---------------------------------------------------------------
     def close(self) -> None:

@@ -24,6 +24,13 @@ from ..model.geo import legal_to_wgs84
 COLUMNS = ("lat", "lon", "lambert_x", "lambert_y")
 
 
+def located(where: tuple[float, float] | None) -> dict:
+    """The properties coordinates from a file give an organisation: they win over geocoded ones, flags included."""
+    if where is None:
+        return {}
+    return {"lat": where[0], "lon": where[1], "coordinates_from": "file", "coordinates_approximate": False}
+
+
 def point(rec, ctx, commune: str | None = None) -> tuple[float, float] | None:
     """(lat, lon) in WGS84 degrees, rounded to 6 decimals (about 10 cm), from a record's ``lat``/``lon``
     or ``x``/``y`` columns; None (and a problem when something is written but wrong) otherwise."""

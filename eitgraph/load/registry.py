@@ -16,6 +16,7 @@ from .graphbatch import GraphBatch
 from .records import Record
 from .sources import (
     diagnostics,
+    geocode,
     groupings,
     materials,
     rdf,
@@ -55,5 +56,6 @@ SOURCES: dict[str, Source] = {
     "plans": Source(transform_tet),
     "plan-form": Source(transform_form),
     "rdf": Source(rdf.transform, reader=rdf_triples.read),
+    "geocode": Source(geocode.transform),
 }
 

@@ -18,7 +18,7 @@ from ...model.materials import (category_code, category_of_low, known_low_code, 
 from ...model.organisation_kinds import KINDS
 from ...model.treatments import treatment_of
 from ...values import fold, parse_boolean, slug
-from ..coordinates import point
+from ..coordinates import located, point
 from ..graphbatch import GraphBatch
 from ..identity import looks_like_handle, name_key
 from ..records import Record
@@ -214,7 +214,7 @@ def transform(records: list[Record], ctx) -> GraphBatch:
         site = organisation(site_text, rec, "site", bool(create_missing), "company")
         where = point(rec, ctx)
         if where and create_missing:  # a site this file creates: where it is
-            batch.node("Organisation", site, {"lat": where[0], "lon": where[1]}, location=rec.loc("lat"))
+            batch.node("Organisation", site, located(where), location=rec.loc("lat"))
         code, category = _material(rec, ctx)
         partner = None
         if rec.get("partner"):

@@ -37,6 +37,7 @@ from ...model.legal import kind_of_legal_category, legal_category_code
 from ...model.naf import naf_label, naf_section
 from ...model.organisation_kinds import KINDS
 from ...values import fold, parse_naf
+from ..coordinates import located
 from ..graphbatch import GraphBatch
 from ..records import Record
 from ..units import placeholder
@@ -502,7 +503,7 @@ def _establishments(records: list[Record], ctx) -> GraphBatch:
         props = {
             "name": name, "kind": kind, "siret": siret, "siren": rec.get("siren") or siret[:9],
             **activity, "headcount_band": rec.get("headcount_band"), "commune_code": commune,
-            "lat": lat, "lon": lon, "active": state == "A", "address": _address(rec),
+            **located((lat, lon) if lat is not None else None), "active": state == "A", "address": _address(rec),
             "postal_code": rec.get("postal_code"), "partial_diffusion": True if diffusion == "P" else None,
         }
         batch.node("Organisation", siret, props, [KINDS[kind].label], rec.loc("siret"))

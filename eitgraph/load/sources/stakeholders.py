@@ -8,7 +8,7 @@ from ...model.legal import kind_of_legal_form, legal_category_code
 from ...model.naf import naf_label, naf_section
 from ...model.organisation_kinds import KINDS
 from ...values import fold, slug
-from ..coordinates import point
+from ..coordinates import located, point
 from ..graphbatch import GraphBatch
 from ..identity import name_key
 from ..records import Record
@@ -170,11 +170,11 @@ def transform(records: list[Record], ctx) -> GraphBatch:
         naf = rec.get("naf")
         if naf and naf_label(naf) is None:
             problems.add(f"NAF code {naf!r} does not exist in NAF rév. 2", rec.loc("naf"))
-        lat, lon = point(rec, ctx, commune) or (None, None)
+        where = point(rec, ctx, commune)
         props = {
             "name": name, "kind": kind, "siret": siret, "siren": rec.get("siren") or (siret[:9] if siret else None),
             "naf": naf, "naf_label": naf_label(naf) if naf else None, "naf_section": naf_section(naf) if naf else None,
-            "headcount_band": rec.get("headcount_band"), "commune_code": commune, "lat": lat, "lon": lon,
+            "headcount_band": rec.get("headcount_band"), "commune_code": commune, **located(where),
             "filiere": rec.get("filiere"), "legal_status": rec.get("legal_status"),
             "legal_category": legal_category_code(legal),
             "perimeter": rec.get("perimeter") or perimeter.classify(commune, departement_of(commune) if commune else None),
