@@ -177,11 +177,11 @@ def _option_text(options: dict) -> str:
     return f"-o departement={','.join(options.get('departement') or [])}"
 
 
-def _iter_rows(path: Path, encoding, delimiter) -> tuple[list[str], object, str, str, str]:
+def _iter_rows(path: Path, encoding, delimiter, sheet=None) -> tuple[list[str], object, str, str, str]:
     """(headers, iterator of (row number, cells), encoding, delimiter, what) for a CSV, zipped CSV or
     an Excel extract."""
     if path.suffix.lower() in EXCEL_SUFFIXES:
-        table = read_table(path, encoding=encoding, delimiter=delimiter)
+        table = read_table(path, sheet=sheet)
         rows = ((n, [c or "" for c in cells]) for n, cells in table.rows)
         return table.headers, rows, table.encoding, table.delimiter, path.name
     stream, used, what = open_text(path, encoding)
@@ -215,7 +215,7 @@ def read(path, sheet=None, encoding=None, delimiter=None, header_row: int | None
     options = options or {}
     if sheet and path.suffix.lower() not in EXCEL_SUFFIXES:
         raise InputError(f"--sheet {sheet!r} given but the file is not an Excel workbook", Location(str(path)))
-    headers, rows, used, delim, what = _iter_rows(path, encoding, delimiter)
+    headers, rows, used, delim, what = _iter_rows(path, encoding, delimiter, sheet)
     file = str(path)
     try:
         layout = layout_of(headers)
