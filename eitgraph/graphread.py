@@ -41,6 +41,7 @@ class Organisation(TypedDict):
     filiere: str | None
     lat: float | None
     lon: float | None
+    coordinates_approximate: bool | None  # placed only roughly (geocoded to a street or a commune)
     territory: str | None  # the territory it is LOCATED_IN (a commune, as loaders write it)
     commune: str | None  # that territory when it is a commune…
     commune_name: str | None
@@ -82,7 +83,8 @@ ORGANISATIONS = (
     "MATCH (o:Organisation) OPTIONAL MATCH (o)-[:LOCATED_IN]->(t:Territory) "
     "OPTIONAL MATCH (t)-[:PART_OF]->(e:EPCI) "
     "RETURN o.id AS id, o.name AS name, o.kind AS kind, o.siret AS siret, o.naf AS naf, o.naf_label AS naf_label, "
-    "o.naf_section AS naf_section, o.filiere AS filiere, o.lat AS lat, o.lon AS lon, t.code AS territory, "
+    "o.naf_section AS naf_section, o.filiere AS filiere, o.lat AS lat, o.lon AS lon, "
+    "o.coordinates_approximate AS coordinates_approximate, t.code AS territory, "
     "t.name AS territory_name, 'Commune' IN labels(t) AS in_commune, e.code AS epci, e.name AS epci_name"
 )
 TERRITORIES_WITHIN = f"MATCH (c:Territory) WHERE {WITHIN} RETURN c.code AS code"
@@ -216,6 +218,19 @@ class GraphRead:
                 out[r["id"]] = {**r, "commune": r["territory"] if in_commune else None,
                                 "commune_name": name if in_commune else None}
         return list(out.values())
+
+    def without_coordinates(self, limit: int = 20) -> dict:
+        """Organisations maps cannot place: how many have no coordinates (with the first ones: id, name,
+        commune), and how many are placed only approximately."""
+        rows = self._rows(
+            "MATCH (o:Organisation) WITH o, o.lat IS NULL OR o.lon IS NULL AS missing "
+            "WITH count(CASE WHEN missing THEN 1 END) AS n, "
+            "count(CASE WHEN NOT missing AND o.coordinates_approximate THEN 1 END) AS approx, "
+            "collect(CASE WHEN missing THEN [o.id, o.name, o.commune_code] END)[..$limit] AS first "
+            "RETURN n, approx, first", limit=limit)
+        r = rows[0] if rows else {"n": 0, "approx": 0, "first": []}
+        return {"count": r["n"], "approximate": r["approx"],
+                "first": [{"id": i, "name": n, "commune": c} for i, n, c in (r["first"] or []) if i is not None]}
 
     def organisations_by_id(self, ids: Iterable[str]) -> dict[str, dict]:
         """id → {id, name, kind} of the organisations among ``ids`` that exist."""

@@ -50,6 +50,9 @@ class KnowledgeBase:
             raise
         # What analytics, views and exports read.
         self.graph = GraphRead(self.store.records, self.model, raw=functools.partial(self.store.records, convert=False))
+        # A load written in several transactions was interrupted (see eitgraph.load.pending): put it back.
+        if self.store.records("MATCH (d:Dataset) WHERE d.pending IS NOT NULL RETURN d.id AS id LIMIT 1", leader=True):
+            self.loader.recover()
 
     @cached_property
     def catalogue(self) -> Catalogue:
@@ -107,7 +110,7 @@ class KnowledgeBase:
     def load(self, kind: str, path: str | Path, /, *, dataset_id: str | None = None, dry_run: bool = False,
              sheet: str | None = None, encoding: str | None = None, delimiter: str | None = None,
              force: bool = False, strict: bool = False, on_error: str = "stop", errors_file=None,
-             progress: Progress | None = None, **options) -> LoadReport:
+             progress: Progress | None = None, header_row: int | None = None, **options) -> LoadReport:
         """Load one file of a source kind (see ``loaders/``); loader options as keyword arguments.
 
         Validation happens before any write; the write is one transaction; reloading
@@ -115,7 +118,8 @@ class KnowledgeBase:
         """
         return self.loader.load(kind, path, options=options, dataset_id=dataset_id, dry_run=dry_run,
                                 sheet=sheet, encoding=encoding, delimiter=delimiter, progress=progress,
-                                force=force, strict=strict, on_error=on_error, errors_file=errors_file)
+                                force=force, strict=strict, on_error=on_error, errors_file=errors_file,
+                                header_row=header_row)
 
     def datasets(self, include_dropped: bool = False) -> list[dict]:
         """The datasets loaded: id, kind, file, rows, when, checksum, what each holds, warnings, versions."""
@@ -198,7 +202,15 @@ class KnowledgeBase:
         counts, rels = self.graph.counts()
         datasets = [{"dataset": d["id"], "kind": d["kind"], "file": d["file"], "rows": d["rows"],
                      "loaded_at": d["loaded_at"], "sha256": (d["sha256"] or "")[:12]} for d in self.graph.datasets()]
-        return {"store": self.config.describe(), "nodes": counts, "relationships": rels, "datasets": datasets}
+        return {"store": self.config.describe(), "nodes": counts, "relationships": rels, "datasets": datasets,
+                "without_coordinates": self.graph.without_coordinates()}
+
+    def geocode(self, url: str | None = None, min_score: float = 0.5, progress=None, dry_run: bool = False):
+        """Coordinates from the national address base for the organisations without any (see
+        :mod:`eitgraph.load.geocoding`), loaded as the dataset ``geocode:ban``."""
+        from .load.geocoding import geocode
+
+        return geocode(self, url=url, min_score=min_score, progress=progress, dry_run=dry_run)
 
     # -- life cycle ---------------------------------------------------------------
     def close(self) -> None:

@@ -236,13 +236,17 @@ def test_epci_code_that_does_not_exist(territory_kb, tmp_path):
 
 
 def test_sirene_commune_code_that_does_not_exist(territory_kb, tmp_path):
+    """Skipped and counted (a national file holds every commune of France); an error with strict=true."""
     kb = territory_kb
     path = write_csv(tmp_path / "sirene-commune.csv", [
         SIRENE_HEADER, sirene_row(SIRET_A, insee="68334"), sirene_row(SIRET_B, insee="68999"),
     ], delimiter=",")
     before = snapshot(kb)
+    report = kb.load("sirene", path, dry_run=True)
+    assert report.written["Organisation"] == 1 and report.left_out == {"unknown_commune": 1}
+    assert any("68999" in n.message and n.code == "sirene_unknown_commune" for n in report.notes)
     with pytest.raises(ValidationError) as exc:
-        kb.load("sirene", path)
+        kb.load("sirene", path, strict=True)
     loc = exc.value.location
     assert (loc.row, loc.column) == (3, "codeCommuneEtablissement")
     assert "'68999'" in str(exc.value)
@@ -360,10 +364,11 @@ def test_options_are_typed_checked_and_coerced_once(territory_kb, tmp_path):
     """A boolean option reads the same from the command line (text) and from YAML or Python (a bool); a
     value it cannot read is one error naming the option and what it accepts, before anything is read."""
     spec = LoaderSpec.load("diagnostics")
+    unset = {"site_from": None, "skip_sheets": None}
     assert spec.resolve_options({"create_missing": "false"}) == spec.resolve_options({"create_missing": False}) \
-        == {"create_missing": False}
-    assert spec.resolve_options({"create_missing": "oui"}) == {"create_missing": True}
-    assert spec.resolve_options({}) == {"create_missing": False}                   # the declared default
+        == {"create_missing": False, **unset}
+    assert spec.resolve_options({"create_missing": "oui"}) == {"create_missing": True, **unset}
+    assert spec.resolve_options({}) == {"create_missing": False, **unset}         # the declared default
     path = write_csv(tmp_path / "diag.csv", [["Site", "Sens", "Matière"], ["x", "sortant", "bois"]])
     before = snapshot(territory_kb)
     with pytest.raises(ConfigError, match=r"option 'create_missing' takes oui/non .*not 'peut-etre'"):
@@ -490,7 +495,7 @@ def test_sirene_happy_path(writable_kb, tmp_path):
         sirene_row(closed, etat="F", naf="25.62B", insee="68063", denomination="Fermée SARL"),
     ], delimiter=",", newline="\n")
     report = kb.load("sirene", path)
-    assert report.rows == 4
+    assert (report.rows_read, report.rows, report.left_out) == (4, 3, {"closed": 1})
     assert report.written == {"LOCATED_IN": 3, "Organisation": 3}
 
     orgs = kb.cypher("MATCH (o:Organisation)-[:LOCATED_IN]->(c:Commune) RETURN o.id AS id, o.name AS name, "
@@ -523,7 +528,7 @@ def test_sirene_happy_path(writable_kb, tmp_path):
     ds = kb.cypher("MATCH (d:Dataset {id: 'sirene:StockEtablissement_68'}) RETURN d.kind AS kind, "
                    "d.file AS file, d.rows AS rows, d.sha256 AS sha, d.loaded_at AS at").pipe(recs)
     assert len(ds) == 1
-    assert ds[0]["kind"] == "sirene" and ds[0]["file"] == path.name and ds[0]["rows"] == 4
+    assert ds[0]["kind"] == "sirene" and ds[0]["file"] == path.name and ds[0]["rows"] == 3
     assert ds[0]["sha"] == hashlib.sha256(path.read_bytes()).hexdigest()
     assert ds[0]["at"]
 

@@ -60,6 +60,18 @@ def status(obj: Context):
                                      f"{d['loaded_at']}  sha256 {d['sha256']}"))
     else:
         click.echo("No dataset loaded yet: try 'eitgraph demo' or 'eitgraph load'.")
+    _without_coordinates(info.get("without_coordinates") or {})
+
+
+def _without_coordinates(missing: dict) -> None:
+    if missing.get("count"):
+        shown = "; ".join(f"{o['name'] or o['id']} ({o['commune'] or 'no commune'})" for o in missing["first"])
+        more = f"; and {missing['count'] - len(missing['first'])} more" if missing["count"] > len(missing["first"]) else ""
+        click.echo(terminal_safe(f"Organisations without coordinates (maps cannot place them): {missing['count']}: "
+                                 f"{shown}{more}. 'eitgraph geocode' places them from their addresses (national "
+                                 "address base, online)."))
+    if missing.get("approximate"):
+        click.echo(f"Organisations placed only approximately (street or commune): {missing['approximate']}.")
 
 
 @click.command()
@@ -157,3 +169,29 @@ def schema(doc):
     else:
         for stmt in model.schema_statements():
             click.echo(stmt + ";")
+
+
+@click.command()
+@click.option("--url", envvar="EITGRAPH_BAN_URL", help="Batch CSV service of the national address base "
+              "[default: https://api-adresse.data.gouv.fr/search/csv/].")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=0.5, show_default=True,
+              help="Lowest score of an answer kept.")
+@click.option("--dry-run", is_flag=True, help="Ask (and cache) but do not load the coordinates.")
+@click.pass_obj
+def geocode(obj: Context, url, min_score, dry_run):
+    """Place the organisations without coordinates from their addresses, with the national address base
+    (Base Adresse Nationale; needs a connection). Answers are cached beside the store; what is found is
+    the dataset geocode:ban (drop or undo it like any other).
+
+    Example: eitgraph geocode
+    """
+    with obj.open() as kb:
+        report = kb.geocode(url=url, min_score=min_score, dry_run=dry_run,
+                            progress=progress_factory("Asking the national address base"))
+    click.echo(terminal_safe(report.summary()))
+    if report.not_found:
+        shown = ", ".join(report.not_found[:10]) + (f" and {len(report.not_found) - 10} more"
+                                                      if len(report.not_found) > 10 else "")
+        click.echo(terminal_safe(f"Not found: {shown} (check their addresses, or give Latitude/Longitude in a list)."))
+    if report.load is not None:
+        click.echo(terminal_safe(report.load.summary()))

@@ -3,6 +3,7 @@ decisions that make one organisation of two. A mix-in of :class:`eitgraph.load.l
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import tempfile
 import time
@@ -128,3 +129,23 @@ class DatasetHistory:
                            event={"action": "undo", "state": target})
         report.undone = True
         return report
+
+    def _record(self, tx, dataset_id: str, kind: str, version: dict | None, previous: dict | None,
+                report: LoadReport, dropped: bool, extra: dict | None = None) -> None:
+        """The Dataset node: what the dataset holds now, its warnings and every version loaded."""
+        # Microseconds: 'undo' takes the dataset changed last, and loads follow each other within a second.
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+        history = json.loads((previous or {}).get("history") or "[]")
+        event = {"at": now, "action": "drop" if dropped else "load", "state": len(history)}
+        if version:
+            event.update({k: v for k, v in version.items() if v is not None})
+        event.update(extra or {})
+        history.append(event)
+        meta = {"kind": kind, "counts": json.dumps(report.written, sort_keys=True), "history": json.dumps(history),
+                "warnings": json.dumps([n.as_dict() for n in report.notes], ensure_ascii=False),
+                "changed_at": now, "dropped": dropped}
+        if version and not dropped:
+            meta.update({"file": version["file"], "path": version["path"], "sha256": version["sha256"],
+                         "rows": version["rows"], "options": version["options"]})
+        tx.run("MERGE (d:Dataset {id: $id}) SET d += $meta, d.loaded_at = $loaded_at REMOVE d.pending",
+               id=dataset_id, meta=meta, loaded_at=now).consume()

@@ -16,6 +16,7 @@ only, like the rest of the data folder.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 from pathlib import Path
@@ -82,3 +83,14 @@ def sidecar_path(file: str | Path) -> Path | None:
         if candidate != path and candidate.exists():
             return candidate
     return None
+
+
+def file_version(path: Path, opts: dict, sheet, encoding, delimiter) -> tuple[dict, Path | None]:
+    """What identifies this version of the file (checksum, with its sidecar's) and how it was read."""
+    sha = file_sha256(path)
+    side = sidecar_path(path)
+    if side:  # metadata kept beside the file is part of the dataset
+        sha += ":" + file_sha256(side)
+    opts_json = json.dumps(opts, sort_keys=True, ensure_ascii=False, default=str)
+    return {"sha256": sha, "file": path.name, "path": str(path.resolve()), "options": opts_json,
+            "sheet": sheet, "encoding": encoding, "delimiter": delimiter}, side

@@ -13,27 +13,33 @@ import dataclasses
 import datetime as dt
 import functools
 import gc
+import inspect
 import json
-import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
 
 from ..errors import ConfigError, EitgraphError, Location, Problems, ValidationError
 from ..model.graph import Model, load_model
+from ..safety.inputs import check_input_file
 from ..safety.writing import check_output
 from ..store import plain
+from ..values import parse_boolean
+from .cascade import Cascades
 from .datasets import DatasetHistory
-from .filestore import FileStore, file_sha256, sidecar_path
+from .filestore import FileStore, file_version
 from .graphbatch import GraphBatch
 from .notes import Note
+from .pending import PendingLoads, Writer
 from .planstate import Plan, Precedence, cascade_datasets, datasets_known, same_as
 from .querybuilder import QueryBuilder
+from .recognise import hints, input_and_kind
 from .records import Record
 from .rejects import write_rejects
 from .report import LoadReport, Progress, TransformContext, dataset_name
 from .spec import LoaderSpec, kind_ranks
-from .tables import Table, check_input_file, check_reading_options, read_table
+from .tables import Table, check_reading_options, read_table
+from .units import derive_names
 from .writeplan import LoadAborted, Planner
 
 __all__ = ["LoadAborted", "LoadReport", "Loader", "Progress", "TransformContext", "dataset_name"]
@@ -72,56 +78,66 @@ def _skippable(exc: ValidationError, table: Table) -> bool:
     return all(p.location.row is not None and p.location.row != table.header_row for p in exc.problems)
 
 
-class Loader(DatasetHistory):
+class Loader(DatasetHistory, Cascades, PendingLoads):
     """Loads files of any declared source kind into a store."""
 
-    def __init__(self, store, model: Model | None = None, batch_size: int = 5000, files: FileStore | None = None):
+    # Writes per transaction when a plan is bigger than that (see pending.Writer); measured with the embedded
+    # store's default 1 GB heap: 300,000 new organisations and their LOCATED_IN fail in one transaction.
+    COMMIT_EVERY = 60_000
+
+    def __init__(self, store, model: Model | None = None, batch_size: int = 5000, files: FileStore | None = None,
+                 commit_every: int | None = None):
         self.store = store
         self.model = model or load_model()
         self.qb = QueryBuilder(self.model)
         self.batch_size = batch_size
         self.files = files
+        self.commit_every = commit_every or self.COMMIT_EVERY
 
-    def load(self, kind: str, path: str | Path, options: dict | None = None, dataset_id: str | None = None,
+    def load(self, kind: str | None, path: str | Path, options: dict | None = None, dataset_id: str | None = None,
              dry_run: bool = False, sheet: str | None = None, encoding: str | None = None,
              delimiter: str | None = None, progress: Progress | None = None,
              max_delete_ratio: float = 0.5, force: bool = False, strict: bool = False,
-             on_error: str = "stop", errors_file: str | Path | None = None) -> LoadReport:
+             on_error: str = "stop", errors_file: str | Path | None = None,
+             header_row: int | None = None) -> LoadReport:
         """``on_error="skip"`` loads the valid rows and writes the rejected ones, with their original
-        columns and the error, to ``errors_file`` (default: ``<file>-rejets.xlsx`` next to the input)."""
+        columns and the error, to ``errors_file`` (default: ``<file>-rejets.xlsx`` next to the input).
+        ``kind=None``: the kind is recognised from the file's headers (and said in a note). A bare file name
+        that is not in the current folder may name a reference file shipped with eitgraph."""
         started = time.monotonic()
         if on_error not in ("stop", "skip"):
             raise ConfigError(f"on_error must be 'stop' or 'skip', not {on_error!r}")
+        path, kind, first_notes = input_and_kind(path, kind, sheet)
         spec = LoaderSpec.load(kind)
-        opts = spec.resolve_options(options)
-        path = Path(path)
+        opts, strict = self._options(spec, options, strict)
         named = dataset_id is None
         dataset_id = dataset_id or f"{kind}:{dataset_name(path.stem)}"
         check_input_file(path)  # before anything opens it: a FIFO or a device would hang the read
         check_reading_options(encoding, delimiter, str(path))
         if on_error == "skip" and errors_file:  # before writing: the rejected rows must have somewhere to go
             check_output(errors_file)
-        version, side = self._version(path, opts, sheet, encoding, delimiter)
-        previous = self._previous(dataset_id)
-        if previous and previous.get("kind") and previous["kind"] != kind and not previous.get("dropped"):
-            raise EitgraphError(f"dataset {dataset_id!r} is a {previous['kind']!r} dataset; a {kind!r} file cannot "
-                                "replace it. Give this file another --dataset id.")
+        version, side = file_version(path, opts, sheet, encoding, delimiter)
+        version["header_row"] = header_row
+        previous = self._current(dataset_id, kind)
         if (not dry_run and not force and not strict and previous and not previous.get("dropped")
                 and (previous.get("sha256"), previous.get("kind"), previous.get("options"))
                 == (version["sha256"], kind, version["options"])):
             return LoadReport(dataset_id, kind, path.name, 0, unchanged=True)
         sha = version["sha256"]
-        with _without_gc():
-            table = self.read(spec, path, sheet, encoding, delimiter)
+        with _without_gc(), hints(path, kind, sheet):
+            table = self.read(spec, path, sheet, encoding, delimiter, opts, header_row)
             rejected: dict[int, list[str]] = {}  # row -> messages (on_error="skip")
             while True:
                 try:
                     batch, notes = self.validate(spec, table, opts, strict, skip=set(rejected))
+                    notes[:0] = first_notes
                     if named and previous and not previous.get("dropped") and previous.get("file") != path.name:
                         notes.insert(0, Note("new_version", f"{path.name} is read as a new version of dataset "
                                              f"{dataset_id} (last loaded from {previous.get('file')}); give "
                                              "--dataset to keep it apart", Location(path.name)))
-                    report = LoadReport(dataset_id, kind, path.name, len(table.rows), dry_run=dry_run, notes=notes)
+                    report = LoadReport(dataset_id, kind, path.name, len(table.rows), dry_run=dry_run, notes=notes,
+                                        rows_read=getattr(table, "rows_read", None),
+                                        left_out=dict(getattr(table, "skipped", {}) or {}))
                     version["rows"] = len(table.rows) - len(rejected)
                     if not dry_run and self.files is not None and "copy" not in version:
                         version["copy"] = self.files.keep(path, sha.split(":")[0], side)
@@ -134,41 +150,66 @@ class Loader(DatasetHistory):
                     for p in exc.problems:
                         rejected.setdefault(p.location.row, []).append(str(p))
             if rejected:
-                report.skipped = len(rejected)
-                target = Path(errors_file) if errors_file else path.with_name(f"{path.stem}-rejets.xlsx")
-                if not dry_run or errors_file:
-                    write_rejects(target, table, rejected)
-                    report.errors_file = str(target)
+                self._hand_back(report, table, rejected, path, errors_file, dry_run)
         report.seconds = time.monotonic() - started
         return report
 
     @staticmethod
-    def _version(path: Path, opts: dict, sheet, encoding, delimiter) -> tuple[dict, Path | None]:
-        """What identifies this version of the file (checksum, with its sidecar's) and how it was read."""
-        sha = file_sha256(path)
-        side = sidecar_path(path)
-        if side:  # metadata kept beside the file is part of the dataset
-            sha += ":" + file_sha256(side)
-        opts_json = json.dumps(opts, sort_keys=True, ensure_ascii=False, default=str)
-        return {"sha256": sha, "file": path.name, "path": str(path.resolve()), "options": opts_json,
-                "sheet": sheet, "encoding": encoding, "delimiter": delimiter}, side
+    def _options(spec: LoaderSpec, options: dict | None, strict) -> tuple[dict, bool]:
+        if isinstance(strict, str):  # « -o strict=true » reaches here as text
+            strict = parse_boolean(strict)
+        options = dict(options or {})
+        if strict and "strict" in spec.options:  # a kind with its own strict rule (sirene): --strict sets it
+            options["strict"] = True
+        return spec.resolve_options(options), strict
+
+    def _current(self, dataset_id: str, kind: str) -> dict | None:
+        """The dataset's Dataset node before this load (a load of it stopped half-way is put back first)."""
+        previous = self._previous(dataset_id)
+        if previous and previous.get("pending"):
+            self.recover()
+            previous = self._previous(dataset_id)
+        if previous and previous.get("kind") and previous["kind"] != kind and not previous.get("dropped"):
+            raise EitgraphError(f"dataset {dataset_id!r} is a {previous['kind']!r} dataset; a {kind!r} file cannot "
+                                "replace it. Give this file another --dataset id.")
+        return previous
+
+    @staticmethod
+    def _hand_back(report: LoadReport, table: Table, rejected: dict, path: Path, errors_file, dry_run: bool) -> None:
+        """The rows left out (--on-error skip), with their errors, in a workbook beside the file."""
+        report.skipped = len(rejected)
+        target = Path(errors_file) if errors_file else path.with_name(f"{path.stem}-rejets.xlsx")
+        if not dry_run or errors_file:
+            write_rejects(target, table, rejected)
+            report.errors_file = str(target)
 
     def apply(self, report: LoadReport, dataset_id: str, kind: str, batch: GraphBatch | None, version: dict | None,
               previous: dict | None, progress: Progress | None = None, max_delete_ratio: float = 0.5,
-              force: bool = False, dry_run: bool = False, event: dict | None = None) -> None:
+              force: bool = False, dry_run: bool = False, event: dict | None = None,
+              also_touched: set[str] = frozenset(), restore: dict | None = None) -> None:
         """Write (or, for a dry run, only plan) what makes the graph hold ``batch`` as dataset
         ``dataset_id``; ``batch=None`` removes the dataset. One transaction, planned inside it: if the
         store runs it again (a transient error, or another client changed the graph meanwhile), it is
-        planned again from what the graph then holds."""
+        planned again from what the graph then holds. A plan bigger than ``commit_every`` writes is
+        written in several transactions after one that marks the dataset pending (see :mod:`.pending`);
+        ``restore`` is the Dataset node to put back (a pending load rolled back)."""
         notes_before = list(report.notes)
+        big: dict = {}
 
         class _DryRun(Exception):
             pass
 
+        def finish(writer: Writer, current: dict | None, touched: set[str]) -> None:
+            derive_names(writer, touched)
+            if restore is not None:
+                self._restore_record(writer.tx, dataset_id, restore)
+            else:
+                self._record(writer.tx, dataset_id, kind, version, current, report, batch is None, event)
+
         def work(tx):
             # The Dataset node as it is now (another process may have loaded this dataset since we looked).
             current = _dataset_node(tx, dataset_id)
-            touched = self._touched(current, batch)
+            touched = self._touched(current, batch) | set(also_touched)
             self._loading = {dataset_id: kind}  # its Dataset node is written last: cascades need its kind
             plan, cascade = self._plan(tx, dataset_id, kind, batch or GraphBatch(), touched, max_delete_ratio, force)
             report.written = dict(sorted(plan.written.items()))
@@ -177,14 +218,25 @@ class Loader(DatasetHistory):
             report.notes[:] = notes_before + plan.notes
             if dry_run and not cascade:
                 raise _DryRun
-            self._apply(tx, plan, progress)
-            self._cascade(tx, dataset_id, cascade, report)
+            if not dry_run and plan.size() > self.commit_every:
+                if restore is None:
+                    self._mark_pending(tx, dataset_id, kind, current, touched)
+                big.update(plan=plan, cascade=cascade, current=current, touched=touched)
+                return
+            writer = Writer(tx)
+            self._apply(writer, plan, progress)
+            self._cascade(writer, dataset_id, cascade, report)
             if dry_run:
                 raise _DryRun
-            self._record(tx, dataset_id, kind, version, current, report, batch is None, event)
+            finish(writer, current, touched)
 
+        what = f"loading {report.file or dataset_id}"
         with contextlib.suppress(_DryRun):
-            self.store.transaction(work, what=f"loading {report.file or dataset_id}", replan=True)
+            self.store.transaction(work, what=what, replan=True)
+        if big:
+            self._write_in_parts(what, big, report, progress, restore is None,
+                                 lambda writer: (self._cascade(writer, dataset_id, big["cascade"], report),
+                                                 finish(writer, big["current"], big["touched"])))
 
     def _touched(self, previous: dict | None, batch: GraphBatch | None) -> set[str]:
         """The labels and types the dataset writes now or wrote before (an old Dataset node without
@@ -198,10 +250,22 @@ class Loader(DatasetHistory):
         return before | (set(batch.counts()) if batch is not None else set())
 
     # -- validate / transform (no writes) ------------------------------------
-    def read(self, spec: LoaderSpec, path: Path, sheet=None, encoding=None, delimiter=None) -> Table:
+    def read(self, spec: LoaderSpec, path: Path, sheet=None, encoding=None, delimiter=None,
+             opts: dict | None = None, header_row: int | None = None) -> Table:
+        """The file's table. ``header_row`` forces the header's row; otherwise a kind read by the common
+        reader finds it below any title rows (see :meth:`LoaderSpec.locate_header`)."""
         reader = spec.reader_function() or read_table
-        return reader(path, sheet=sheet or spec.sheet, encoding=encoding, delimiter=delimiter,
-                      header_row=spec.header_row)
+        if "options" in inspect.signature(reader).parameters:  # a reader of its own (SIRENE, sheet per site)
+            return reader(path, sheet=sheet or spec.sheet, encoding=encoding, delimiter=delimiter,
+                          header_row=header_row, options=opts or {}, lookup=self.store.records, spec=spec)
+        note = None
+        if header_row is None and reader is read_table and spec.header_row == 1 and spec.columns:
+            header_row, note = spec.locate_header(path, sheet or spec.sheet, encoding, delimiter)
+        table = reader(path, sheet=sheet or spec.sheet, encoding=encoding, delimiter=delimiter,
+                       header_row=header_row or spec.header_row)
+        if note:
+            table.found_header = note
+        return table
 
     def validate(self, spec: LoaderSpec, table: Table, opts: dict, strict: bool = False,
                  skip: set[int] = frozenset()) -> tuple[GraphBatch, list[Note]]:
@@ -213,6 +277,9 @@ class Loader(DatasetHistory):
         raw_notes: list[tuple] = []
         records: list[Record] = spec.records(table, problems, raw_notes, strict)
         notes = [Note(*n) for n in raw_notes]
+        for found in (getattr(table, "found_header", None), *getattr(table, "read_notes", ())):
+            if found:  # said by the reader: where the header is, which sheets were read
+                notes.insert(0, Note("header_row", found, table.location(table.header_row)))
         # Look-ups go to the leader of a cluster: they must see what the previous load committed.
         ctx = TransformContext(opts, self.model, problems, table, functools.partial(self.store.records, leader=True),
                                notes)
@@ -222,9 +289,9 @@ class Loader(DatasetHistory):
         problems.raise_if_any()
         return batch, notes
 
-    def prepare(self, spec: LoaderSpec, path: Path, opts: dict, sheet=None, encoding=None,
-                delimiter=None, strict: bool = False) -> tuple[GraphBatch, int, list[Note]]:
-        table = self.read(spec, path, sheet, encoding, delimiter)
+    def prepare(self, spec: LoaderSpec, path: Path, opts: dict, sheet=None, encoding=None, delimiter=None,
+                strict: bool = False, header_row: int | None = None) -> tuple[GraphBatch, int, list[Note]]:
+        table = self.read(spec, path, sheet, encoding, delimiter, opts, header_row)
         batch, notes = self.validate(spec, table, opts, strict)
         return batch, len(table.rows), notes
 
@@ -273,39 +340,6 @@ class Loader(DatasetHistory):
         self.last_planner = planner
         return plan, cascade_datasets(tx, dataset_id, changed) if changed else []
 
-    def _cascade(self, tx, dataset_id: str, datasets: list[str], report: LoadReport, depth: int = 0) -> None:
-        """Plan again, in the same transaction, the datasets whose links to organisations this load
-        moved (a node merged, split or gone): their files are read again from the copies kept."""
-        for other in datasets:
-            rows = tx.run("MATCH (d:Dataset {id: $id}) RETURN properties(d) AS p", id=other).single()
-            if rows is None:
-                continue  # relationships written outside eitgraph's datasets: left alone
-            previous = rows["p"]
-            history = json.loads(previous.get("history") or "[]")
-            state = history[-1].get("state", len(history) - 1) if history else -1
-            event = history[state] if 0 <= state < len(history) else None
-            if event is None or not event.get("copy") or self.files is None:
-                raise LoadAborted(f"{dataset_id}: organisations that {other} links to change, and no copy of its file "
-                                  f"is kept to link them again; reload {other} first. Nothing was changed.")
-            kind = previous["kind"]
-            spec = LoaderSpec.load(kind)
-            with tempfile.TemporaryDirectory(prefix="eitgraph-cascade-") as tmp:
-                path = self.files.restore(event["copy"], Path(tmp))
-                table = self.read(spec, path, event.get("sheet"), event.get("encoding"), event.get("delimiter"))
-                try:
-                    batch, _notes = self.validate(spec, table, json.loads(event.get("options") or "{}"))
-                    touched = set(json.loads(previous.get("counts") or "{}")) | set(batch.counts())
-                    plan, more = self._plan(tx, other, kind, batch, touched, 1.0, True)
-                except EitgraphError as exc:
-                    why = str(exc).replace(str(Path(tmp)) + "/", "")  # the file's name, not the copy's place
-                    raise LoadAborted(f"{dataset_id}: this load changes organisations that {other} names, and {other} "
-                                      f"would no longer load: {why}. Nothing was changed.") from None
-            self._apply(tx, plan, None)
-            report.notes.append(Note("cascade", f"{other} was linked again to the organisations it names (they "
-                                     "changed with this load)"))
-            if more and depth < 3:
-                self._cascade(tx, other, [m for m in more if m != dataset_id], report, depth + 1)
-
     def _run(self, tx, cypher: str, rows: list, tick, **params) -> list:
         out = []
         for i in range(0, len(rows), self.batch_size):
@@ -315,11 +349,13 @@ class Loader(DatasetHistory):
         return out
 
     def _apply(self, tx, plan: Plan, progress: Progress | None) -> None:
+        tx = tx if isinstance(tx, Writer) else Writer(tx)
         total, done = plan.size(), 0
 
         def tick(n: int) -> None:
             nonlocal done
             done += n
+            tx.wrote(n)
             if progress:
                 progress(done, total)
 
@@ -362,24 +398,3 @@ class Loader(DatasetHistory):
             tick(1)
         for (label, remove, add), ids in groups.items():
             tx.run(self.qb.relabel_nodes(label, remove, add), ids=ids).consume()
-
-    def _record(self, tx, dataset_id: str, kind: str, version: dict | None, previous: dict | None,
-                report: LoadReport, dropped: bool, extra: dict | None = None) -> None:
-        """The Dataset node: what the dataset holds now, its warnings and every version loaded."""
-        # Microseconds: 'undo' takes the dataset changed last, and loads follow each other within a second.
-        now = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
-        history = json.loads((previous or {}).get("history") or "[]")
-        event = {"at": now, "action": "drop" if dropped else "load", "state": len(history)}
-        if version:
-            event.update({k: v for k, v in version.items() if v is not None})
-        event.update(extra or {})
-        history.append(event)
-        meta = {"kind": kind, "counts": json.dumps(report.written, sort_keys=True), "history": json.dumps(history),
-                "warnings": json.dumps([n.as_dict() for n in report.notes], ensure_ascii=False),
-                "changed_at": now, "dropped": dropped}
-        if version and not dropped:
-            meta.update({"file": version["file"], "path": version["path"], "sha256": version["sha256"],
-                         "rows": version["rows"], "options": version["options"]})
-        tx.run("MERGE (d:Dataset {id: $id}) SET d += $meta, d.loaded_at = $loaded_at",
-               id=dataset_id, meta=meta, loaded_at=now).consume()
-

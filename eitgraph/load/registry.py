@@ -16,12 +16,14 @@ from .graphbatch import GraphBatch
 from .records import Record
 from .sources import (
     diagnostics,
+    geocode,
     groupings,
     materials,
     rdf,
     rdf_triples,
     referentiel,
     sirene,
+    sirene_files,
     stakeholders,
     synergies,
     territory,
@@ -48,13 +50,14 @@ SOURCES: dict[str, Source] = {
     "groupings": Source(groupings.transform),
     "materials": Source(materials.transform),
     "stakeholders": Source(stakeholders.transform),
-    "sirene": Source(sirene.transform),
-    "diagnostics": Source(diagnostics.transform),
+    "sirene": Source(sirene.transform, reader=sirene_files.read),
+    "diagnostics": Source(diagnostics.transform, reader=diagnostics.read),
     "synergies": Source(synergies.transform),
     "workshops": Source(workshops.transform),
     "referentiel": Source(referentiel.transform),
     "plans": Source(transform_tet, reader=read_tet),
     "plan-form": Source(transform_form),
     "rdf": Source(rdf.transform, reader=rdf_triples.read),
+    "geocode": Source(geocode.transform),
 }
 

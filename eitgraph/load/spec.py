@@ -25,11 +25,12 @@ from typing import Any
 import yaml
 
 from .. import shipped
-from ..errors import ConfigError, EitgraphError, Location, Problems
+from ..errors import ConfigError, EitgraphError, InputError, Location, Problems
 from ..model.graph import PROVENANCE, Model
 from ..model.materials import split_unit
 from ..values import PARSERS, fold, parse_boolean, parse_integer, parse_number, split_list
 from .graphbatch import GraphBatch
+from .headers import HEADER_SEARCH_ROWS, find_header_row, first_rows
 from .records import (
     ColumnSpec,
     HeaderMatch,
@@ -214,6 +215,41 @@ class LoaderSpec:
             out.append((header, f"column {header!r} is not used by {self.kind}{hint}"))
         return out
 
+    def column_of(self, header: str) -> str | None:
+        """The column of this kind a header names (its text, or its text without a unit in brackets)."""
+        index = _alias_index(self.kind)
+        name = index.get(fold(header))
+        if name is None:
+            base = split_header(header)[0]
+            name = index.get(fold(base)) if base else None
+        return name
+
+    def header_score(self, cells) -> int:
+        """How many of this kind's columns a row's cells name (to tell a header from the title rows above)."""
+        return len({n for n in (self.column_of(c) for c in cells if c) if n is not None})
+
+    def locate_header(self, path, sheet=None, encoding=None, delimiter=None) -> tuple[int, str | None]:
+        """(row of the header, a note when title rows sit above it) of a table of this kind: the first of the
+        first rows that names at least two of its columns. No such row: an error that says what was expected."""
+        rows = first_rows(path, sheet, encoding, delimiter)
+        if not rows:
+            return 1, None
+        found, best = find_header_row(rows, self.header_score)
+        if found is None:
+            if best >= 1 or rows[0][0] != 1:
+                return rows[0][0], None  # one known header: the usual "required column missing" says more
+            expected = ", ".join(f"« {c.aliases[0]} »" for c in list(self.columns.values())[:6])
+            where = Location(str(path), sheet)
+            raise InputError(f"no header row found in the first {HEADER_SEARCH_ROWS} rows: no row names two of the "
+                             f"columns a {self.kind} file has ({expected}…; 'eitgraph kinds {self.kind}' lists them); "
+                             "rename the headers, or give --header-row N if the header is further down", where)
+        first = rows[0][0]
+        if found == first:
+            return found, None
+        titles = [c for n, cells in rows if n < found for c in cells if c]
+        shown = f" ({'; '.join(titles[:3])[:80]})" if titles else ""
+        return found, f"header found on row {found}: the rows above it are titles{shown} and are not read"
+
     def resolve_options(self, given: dict | None) -> dict:
         """Every declared option, given or defaulted, checked and coerced to its declared type."""
         given = dict(given or {})
@@ -322,6 +358,11 @@ def _load_spec(kind: str) -> LoaderSpec:
     return LoaderSpec(raw["kind"], raw.get("description", ""), columns, tuple(writes.get("nodes", [])),
                       tuple(writes.get("relationships", [])), options, source.transform, source.reader,
                       raw.get("sheet"), int(raw.get("header_row", 1)), int(raw.get("precedence", 50)))
+
+
+@cache
+def _alias_index(kind: str) -> dict[str, str]:
+    return alias_index(_load_spec(kind).columns)
 
 
 @cache

@@ -20,6 +20,7 @@ import csv
 import datetime as dt
 import io
 import warnings
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,12 +28,12 @@ from ..errors import InputError, Location
 from ..safety.inputs import check_input_file
 from ..safety.writing import CONTROL
 from .excel import open_workbook, xml_message
+from .streams import decode, zip_member
 
 # Every Territoires en Transitions workbook carries data validations openpyxl cannot read and
 # warns about while reading; they do not matter for loading.
 warnings.filterwarnings("ignore", message="Data Validation extension", category=UserWarning)
 
-ENCODINGS = ("utf-8-sig", "cp1252")
 DELIMITERS = (";", ",", "\t")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 MAX_CELL = 32_767        # the most characters a spreadsheet cell holds (Excel, LibreOffice)
@@ -72,6 +73,13 @@ def read_table(path: str | Path, sheet: str | None = None, encoding: str | None 
     delimiter = check_reading_options(encoding, delimiter, str(path))
     if path.suffix.lower() in EXCEL_SUFFIXES:
         return _read_excel(path, sheet, header_row)
+    if path.suffix.lower() == ".zip":
+        if sheet:
+            raise InputError(f"--sheet {sheet!r} given but the file is a zip archive", Location(str(path)))
+        member = zip_member(path)
+        with zipfile.ZipFile(path) as zf:
+            data = zf.read(member)
+        return _read_csv_data(data, str(path), encoding, delimiter, header_row)
     if path.suffix.lower() == ".xls":
         raise InputError("old .xls workbooks are not supported; save it as .xlsx or CSV", Location(str(path)))
     if sheet:
@@ -104,44 +112,6 @@ def check_reading_options(encoding: str | None, delimiter: str | None, file: str
         raise InputError(f"--delimiter must be one character (such as ; , or tab), not {delimiter!r}",
                          Location(file))
     return delimiter
-
-
-def _line_of(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
-
-
-def decode(data: bytes, file: str, encoding: str | None = None) -> tuple[str, str]:
-    """Decode bytes with the given encoding or the first supported one that fits.
-
-    A UTF-16 byte-order mark (Excel's « Texte Unicode ») is honoured. A file that is
-    UTF-8 up to some line and then holds a stray byte is refused rather than read as
-    cp1252, which would silently turn every « é » into « Ã© ».
-    """
-    if not encoding and data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        encoding = "utf-16"
-    candidates = (encoding,) if encoding else ENCODINGS
-    failures = []
-    for enc in candidates:
-        try:
-            return data.decode(enc), ("utf-8" if enc == "utf-8-sig" else enc)
-        except UnicodeDecodeError as exc:
-            failures.append((enc, exc))
-            if enc == "utf-8-sig" and any(b >= 0x80 for b in data[:exc.start]):
-                raise InputError(
-                    f"the file is UTF-8 but byte 0x{data[exc.start]:02x} at offset {exc.start} is not; "
-                    "fix that character or save the whole file as UTF-8",
-                    Location(file, None, _line_of(data, exc.start), None)) from None
-        except LookupError:
-            raise InputError(f"unknown encoding {encoding!r}", Location(file)) from None
-    # Report where the last candidate failed: that is where no encoding fits.
-    enc, exc = failures[-1]
-    line = _line_of(data, exc.start)
-    names = " or ".join("UTF-8" if e == "utf-8-sig" else e for e, _ in failures)
-    raise InputError(
-        f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not valid {names}; "
-        "save the file as UTF-8 or give --encoding",
-        Location(file, None, line, None),
-    )
 
 
 def sniff_delimiter(first_line: str) -> str:
@@ -205,11 +175,14 @@ def _column_name(headers: list[str], idx: int) -> str | None:
 
 
 def _read_csv(path: Path, encoding: str | None, delimiter: str | None, header_row: int) -> Table:
-    file = str(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror or exc}", Location(file)) from None
+        raise InputError(f"cannot read the file: {exc.strerror or exc}", Location(str(path))) from None
+    return _read_csv_data(data, str(path), encoding, delimiter, header_row)
+
+
+def _read_csv_data(data: bytes, file: str, encoding: str | None, delimiter: str | None, header_row: int) -> Table:
     if not data.strip():
         raise InputError("the file is empty", Location(file))
     text, used = decode(data, file, encoding)

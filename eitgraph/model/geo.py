@@ -1,4 +1,5 @@
-"""Coordinates: Lambert-93 (EPSG:2154, used by SIRENE) to WGS84, and great-circle distances.
+"""Coordinates: the legal projections of France (Lambert-93 in metropolitan France, UTM in the DROM:
+décret 2000-1276) to WGS84, and great-circle distances.
 
 >>> lat, lon = lambert93_to_wgs84(652469.0, 6861635.0)   # central Paris; pyproj gives 48.853, 2.352
 >>> round(lat, 3), round(lon, 3)
@@ -36,6 +37,47 @@ def lambert93_to_wgs84(x: float, y: float) -> tuple[float, float]:
             break
         lat = nxt
     return math.degrees(lat), math.degrees(lon)
+
+
+# Legal projections of the DROM (décret 2000-1276 as amended): (UTM zone, southern hemisphere).
+DROM_UTM = {"971": (20, False), "972": (20, False), "973": (22, False), "974": (40, True), "976": (38, True)}
+_A = 6378137.0
+_FLAT = 1 / 298.257222101
+
+
+def utm_to_wgs84(x: float, y: float, zone: int, south: bool) -> tuple[float, float]:
+    """Inverse UTM (Krüger series, GRS80; sub-millimetre within the zone); returns (lat, lon).
+
+    >>> lat, lon = utm_to_wgs84(338000.0, 7660000.0, 40, True)   # Saint-Denis (La Réunion)
+    >>> round(lat, 3), round(lon, 3)
+    (-21.154, 55.44)
+    """
+    n = _FLAT / (2 - _FLAT)
+    a_hat = _A / (1 + n) * (1 + n * n / 4 + n ** 4 / 64)
+    beta = (n / 2 - 2 * n * n / 3 + 37 * n ** 3 / 96, n * n / 48 + n ** 3 / 15, 17 * n ** 3 / 480)
+    delta = (2 * n - 2 * n * n / 3 - 2 * n ** 3, 7 * n * n / 3 - 8 * n ** 3 / 5, 56 * n ** 3 / 15)
+    xi = (y - (10_000_000.0 if south else 0.0)) / (0.9996 * a_hat)
+    eta = (x - 500_000.0) / (0.9996 * a_hat)
+    xi_ = xi - sum(b * math.sin(2 * j * xi) * math.cosh(2 * j * eta) for j, b in enumerate(beta, 1))
+    eta_ = eta - sum(b * math.cos(2 * j * xi) * math.sinh(2 * j * eta) for j, b in enumerate(beta, 1))
+    chi = math.asin(math.sin(xi_) / math.cosh(eta_))
+    lat = chi + sum(d * math.sin(2 * j * chi) for j, d in enumerate(delta, 1))
+    lon = math.radians(zone * 6 - 183) + math.atan2(math.sinh(eta_), math.cos(xi_))
+    return math.degrees(lat), math.degrees(lon)
+
+
+def legal_to_wgs84(x: float, y: float, departement: str) -> tuple[float, float] | None:
+    """(lat, lon) of coordinates in the legal projection of a département's territory (Lambert-93 in
+    metropolitan France, UTM in the DROM), or None when they cannot be there (or no projection is known,
+    as in the collectivités d'outre-mer)."""
+    if departement in DROM_UTM:
+        if not (100_000 <= x <= 900_000 and 0 <= y <= 10_000_000):
+            return None
+        lat, lon = utm_to_wgs84(x, y, *DROM_UTM[departement])
+        return lat, lon
+    if len(departement) == 2 and in_metropolitan_lambert93(x, y):
+        return lambert93_to_wgs84(x, y)
+    return None
 
 
 def in_metropolitan_lambert93(x: float, y: float) -> bool:

@@ -26,7 +26,7 @@ from functools import lru_cache
 import yaml
 
 from .. import shipped
-from ..values import fold, parse_boolean
+from ..values import fold, parse_boolean, parse_number
 
 # Canonical unit per dimension, and the factor from each accepted unit to it.
 CANONICAL = {"mass": "t/an", "volume": "m3/an", "energy": "MWh/an", "count": "unités/an"}
@@ -37,6 +37,15 @@ UNITS = {
     "kwh": ("energy", 0.001), "mwh": ("energy", 1.0), "gwh": ("energy", 1000.0),
     "u": ("count", 1.0), "unite": ("count", 1.0), "unites": ("count", 1.0), "pieces": ("count", 1.0),
     "units": ("count", 1.0),
+    # As diagnostics write them: « 1 200 unités », « 300 palettes », « 12 tonnes », « 40 m³ ».
+    "piece": ("count", 1.0), "pcs": ("count", 1.0), "unit": ("count", 1.0), "palette": ("count", 1.0),
+    "palettes": ("count", 1.0), "fut": ("count", 1.0), "futs": ("count", 1.0), "bigbag": ("count", 1.0),
+    "bigbags": ("count", 1.0), "big bag": ("count", 1.0), "big bags": ("count", 1.0), "cuve": ("count", 1.0),
+    "cuves": ("count", 1.0), "bidon": ("count", 1.0), "bidons": ("count", 1.0), "ibc": ("count", 1.0),
+    "kilo": ("mass", 0.001), "kilos": ("mass", 0.001), "kilogramme": ("mass", 0.001),
+    "kilogrammes": ("mass", 0.001), "tonnes metriques": ("mass", 1.0), "tm": ("mass", 1.0),
+    "m 3": ("volume", 1.0), "metre cube": ("volume", 1.0), "metres cubes": ("volume", 1.0),
+    "litre s": ("volume", 0.001),
 }
 # The largest quantity one flow can plausibly carry in a year, per canonical unit; above it a value is
 # a typo (a unit or a period off by a factor of a thousand, digits pasted twice) or an overflow, and is
@@ -181,6 +190,35 @@ def normalise_quantity(value: float, unit: str, period: str | None, category: st
         raise ValueError(f"quantity {written} = {quantity:.3g} {canonical} is beyond what one flow can carry "
                          f"(at most {MAX_PER_YEAR[canonical]:g} {canonical}); check the unit and the period")
     return round(quantity, 9), canonical
+
+
+_QUANTITY = re.compile(r"^\s*(?:env(?:iron|\.)?\s+|~\s*|ca\.?\s+)?([-+]?\d[\d\s\u00a0\u202f.,']*)\s*(.*?)\s*$",
+                       re.IGNORECASE)
+
+
+def split_quantity(text: str) -> tuple[float, str | None]:
+    """A quantity written with its unit in the cell: « 1 200 unités » → (1200.0, "unités"); « 3,5 t/an » →
+    (3.5, "t/an"); « 12 » → (12.0, None). ValueError when it does not start with a number or the unit is
+    unknown.
+
+    >>> split_quantity("1 200 unités"), split_quantity("3,5 t/an"), split_quantity("environ 40 m³"), split_quantity("12")
+    ((1200.0, 'unités'), (3.5, 't/an'), (40.0, 'm³'), (12.0, None))
+    """
+    m = _QUANTITY.match(text)
+    if not m:
+        raise ValueError(f"not a number: {text!r}")
+    number, unit = m[1].strip(), m[2] or None
+    try:
+        value = parse_number(number)
+    except ValueError:
+        raise ValueError(f"not a number: {text!r}") from None
+    if unit:
+        try:
+            split_unit(unit)
+        except ValueError:
+            raise ValueError(f"not a number: {text!r} (unit {unit!r} is not one of kg, t, L, m3, kWh, MWh, GWh, "
+                             "unités, palettes…)") from None
+    return value, unit
 
 
 def split_unit(text: str) -> tuple[str, str | None]:

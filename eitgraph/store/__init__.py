@@ -198,6 +198,14 @@ class Store:
         """A session of this store's database that shares the bookmarks of reads and writes."""
         return self.driver.session(database=self.database, bookmark_manager=self.bookmarks, **config)
 
+    @contextlib.contextmanager
+    def write_session(self, what: str) -> Iterator[neo4j.Session]:
+        """A session for writes in several explicit transactions (a load too big for one), with the data
+        folder's write lock held and errors translated; the caller commits or rolls back."""
+        lock = folder.write_lock(self.config.data_dir, what) if self.config.embedded else contextlib.nullcontext()
+        with lock, self._errors(what), self.session() as session:
+            yield session
+
     def transaction(self, work: Callable[[neo4j.ManagedTransaction], Any], what: str = "write",
                     replan: bool = False) -> Any:
         """Run ``work(tx)`` in one write transaction: all of it is committed, or none.

@@ -17,8 +17,9 @@ from rdflib.exceptions import ParserError
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from ...errors import InputError, Location
+from ...safety.inputs import check_input_file
 from ...safety.writing import CONTROL
-from ..tables import Table, check_input_file
+from ..tables import Table
 
 _DTD = re.compile(r"<!(DOCTYPE|ENTITY)\b")
 
