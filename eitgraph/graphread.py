@@ -46,6 +46,8 @@ class Organisation(TypedDict):
     commune_name: str | None
     epci: str | None  # … and the EPCI the commune is part of
     epci_name: str | None
+    commune_lat: float | None  # the centroid of its commune's outline (geometry files), when loaded
+    commune_lon: float | None
 
 
 class Exchange(TypedDict):
@@ -83,7 +85,8 @@ ORGANISATIONS = (
     "OPTIONAL MATCH (t)-[:PART_OF]->(e:EPCI) "
     "RETURN o.id AS id, o.name AS name, o.kind AS kind, o.siret AS siret, o.naf AS naf, o.naf_label AS naf_label, "
     "o.naf_section AS naf_section, o.filiere AS filiere, o.lat AS lat, o.lon AS lon, t.code AS territory, "
-    "t.name AS territory_name, 'Commune' IN labels(t) AS in_commune, e.code AS epci, e.name AS epci_name"
+    "t.name AS territory_name, 'Commune' IN labels(t) AS in_commune, e.code AS epci, e.name AS epci_name, "
+    "t.centroid_lat AS commune_lat, t.centroid_lon AS commune_lon"
 )
 TERRITORIES_WITHIN = f"MATCH (c:Territory) WHERE {WITHIN} RETURN c.code AS code"
 IN_TERRITORY = f"MATCH (o:Organisation)-[:LOCATED_IN]->(c:Territory) WHERE {WITHIN} RETURN DISTINCT o.id AS id"
@@ -109,6 +112,13 @@ INVITATIONS = ("MATCH (o:Organisation)-[:INVITED]->(w:Workshop) OPTIONAL MATCH (
                "a.satisfaction AS satisfaction")
 IN_BODIES = ("MATCH (o:Organisation)-[:MEMBER_OF]->(:Body) RETURN o.id AS org UNION "
              "MATCH (o:Organisation)<-[:WORKS_FOR]-(:Person)-[:MEMBER_OF]->(:Body) RETURN o.id AS org")
+OUTLINES = ("MATCH (t:Territory) WHERE t.outline IS NOT NULL AND t.centroid_lon >= $west AND t.centroid_lon <= $east "
+            "AND t.centroid_lat >= $south AND t.centroid_lat <= $north "
+            "OPTIONAL MATCH (t)-[:PART_OF]->(e:EPCI) "
+            "RETURN t.code AS code, t.name AS name, t.kind AS kind, t.population AS population, t.outline AS outline, "
+            "t.centroid_lat AS lat, t.centroid_lon AS lon, collect(e.code)[0] AS epci")
+OUTLINES_OF = ("MATCH (t:Territory) WHERE t.code IN $codes AND t.outline IS NOT NULL "
+               "RETURN t.code AS code, t.outline AS outline")
 DATASETS = ("MATCH (d:Dataset) RETURN d.id AS id, d.kind AS kind, d.file AS file, d.rows AS rows, "
             "d.loaded_at AS loaded_at, d.sha256 AS sha256 ORDER BY d.loaded_at, d.id")
 PLANS = "MATCH (p:Plan) RETURN p.id AS id, p.name AS name, p.type AS type ORDER BY p.id"
@@ -189,6 +199,15 @@ class GraphRead:
     def communes_within(self, code: str) -> list[dict]:
         """The communes a territory holds (itself, if it is one): code, departement."""
         return self._rows(COMMUNES_WITHIN, territory=code)
+
+    def outlines(self, west: float, south: float, east: float, north: float) -> list[dict]:
+        """Territories with an outline (geometry files) whose centroid lies in a box: code, name, kind,
+        population, outline (JSON text), lat, lon (centroid), epci (the EPCI a commune is part of)."""
+        return self._rows(OUTLINES, west=west, south=south, east=east, north=north)
+
+    def outlines_of(self, codes: list[str]) -> list[dict]:
+        """code, outline of the territories among ``codes`` that have one."""
+        return self._rows(OUTLINES_OF, codes=codes)
 
     # -- organisations -----------------------------------------------------------------------------
     def organisations(self) -> list[Organisation]:

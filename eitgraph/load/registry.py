@@ -16,6 +16,8 @@ from .graphbatch import GraphBatch
 from .records import Record
 from .sources import (
     diagnostics,
+    geofiles,
+    geometry,
     groupings,
     materials,
     rdf,
@@ -55,5 +57,6 @@ SOURCES: dict[str, Source] = {
     "plans": Source(transform_tet),
     "plan-form": Source(transform_form),
     "rdf": Source(rdf.transform, reader=rdf_triples.read),
+    "geometry": Source(geometry.transform, reader=geofiles.read),
 }
 

@@ -37,13 +37,15 @@ def find_chromium() -> str:
 
 
 def screenshot(html: Path, png: Path, width: int = 1920, height: int = 1080, settle_ms: int = 15000,
-               timeout: float = 120) -> Path:
-    """Render ``html`` (a file) to ``png`` at ``width``×``height`` (1080p: a projector slide)."""
+               timeout: float = 120, map_only: bool = True) -> Path:
+    """Render ``html`` (a file) to ``png`` at ``width``×``height`` (1080p: a projector slide); ``map_only``
+    leaves the page's controls out (search, menus, buttons, sources): the map, its title and legend."""
     html, png = Path(html).resolve(), Path(png).resolve()
     png.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="eitgraph-chromium-") as profile:
         cmd = [find_chromium(), *FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}",
-               f"--virtual-time-budget={settle_ms}", f"--screenshot={png}", html.as_uri()]
+               f"--virtual-time-budget={settle_ms}", f"--screenshot={png}",
+               html.as_uri() + ("#map-only" if map_only else "")]
         try:
             run = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
