@@ -121,8 +121,9 @@ TEXTS = {
         "report.intro.locality": "Quatrième principe : les échanges restent locaux et impliquent les acteurs du "
                                  "territoire.",
         "report.section.network": "Analyse écologique du réseau d'échanges",
-        "report.intro.network": "Le réseau des échanges quantifiés en tonnes, lu comme un écosystème (Finn 1976) : "
-                                "débit total, part recyclée, structure des liens.",
+        "report.intro.network": "Le réseau des échanges existants quantifiés en tonnes, lu comme un écosystème "
+                                "(Finn 1976) : débit total, part recyclée, structure des liens. Les échanges prévus "
+                                "ou potentiels n'y entrent pas : une boucle qui en compte un ne recycle encore rien.",
         "report.section.evaluation": "Indicateurs d'évaluation de la démarche",
         "report.intro.evaluation": "Les indicateurs de suivi proposés au comité de pilotage dans le dossier de la "
                                    "démarche.",
@@ -250,8 +251,9 @@ TEXTS = {
         "report.section.locality": "Locality",
         "report.intro.locality": "Fourth principle: exchanges stay local and involve the actors of the territory.",
         "report.section.network": "Ecological network analysis of the exchanges",
-        "report.intro.network": "The network of exchanges quantified in tonnes, read as an ecosystem (Finn 1976): "
-                                "throughput, cycled share, structure of the links.",
+        "report.intro.network": "The network of existing exchanges quantified in tonnes, read as an ecosystem "
+                                "(Finn 1976): throughput, cycled share, structure of the links. Planned or potential "
+                                "exchanges are left out: a loop that needs one cycles nothing yet.",
         "report.section.evaluation": "Programme evaluation indicators",
         "report.intro.evaluation": "The monitoring indicators the programme's dossier proposed to the steering "
                                    "committee.",
