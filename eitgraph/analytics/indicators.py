@@ -152,7 +152,8 @@ def locality(s: Scope) -> list[Figure]:
         if a and b and a["lat"] is not None and b["lat"] is not None:
             tkm += e["quantity"] * haversine_km(a["lat"], a["lon"], b["lat"], b["lon"])
             tonnes += e["quantity"]
-    return figs + [
+    return [
+        *figs,
         _as("local_exchange_share", share(local, _tonnes(mass), TONNES)),
         Figure("mean_distance_km", round(tkm / tonnes, 1) if tonnes else None, f"{number(tonnes, 'plain')} t/an"),
         Figure("tonne_km", round(tkm) if tonnes else None),

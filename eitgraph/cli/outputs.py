@@ -73,19 +73,23 @@ def map_command(obj, view, territory, category, out, lang, anonymize, geo, color
 
 @click.command("report")
 @click.option("--territory", metavar="CODE", help="Territory code (EPCI SIREN, PETR-…, INSEE) [default: all].")
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The HTML file to write.")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write: HTML, or a PDF (A4) when it ends in .pdf.")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="An earlier report (HTML): the new one shows what moved since.")
 @click.pass_obj
-def report_command(obj, territory, out, lang):
-    """Write the one-page COPIL report (HTML, self-contained, prints on A4).
+def report_command(obj, territory, out, lang, previous):
+    """Write the COPIL report: HTML (self-contained) or PDF (A4, key figures on page 1).
 
     \b
     Examples:
         eitgraph report --territory PETR-THUR-DOLLER --out rapport-copil.html
+        eitgraph report --territory PETR-THUR-DOLLER --out rapport-copil.pdf --previous rapport-mars.html
         eitgraph report --territory PETR-THUR-DOLLER --lang en --out copil-report.html
     """
     with obj.open(quick=True) as kb:
-        path = kb.report(out, territory=territory, lang=lang)
+        path = kb.report(out, territory=territory, lang=lang, previous=previous)
     click.echo(f"Report written to {path}")
 
 

@@ -94,6 +94,25 @@ TEXTS = {
         "geo_unplaced": "{n} acteur(s) sans coordonnées ni contour de commune : non placé(s), rangé(s) sous la carte.",
         "geo_no_outlines": "Aucun contour de commune chargé : pas de fond de carte. Chargez le fichier IGN ADMIN "
                            "EXPRESS du territoire (eitgraph load geometry COMMUNE.shp).",
+        "report.leads_title": "Pistes de synergie",
+        "report.leads_columns": "Piste|Intitulé, thème et type|Statut|Acteurs (rôle)|Depuis le rapport précédent",
+        "report.lead_new": "nouvelle",
+        "report.leads_since": "La dernière colonne compare au rapport précédent",
+        "report.actions_title": "Actions des plans",
+        "report.actions_columns": "Action et plan(s)|Statut|Budget € HT|Porteur",
+        "report.actions_intro": "{n} actions portées, accompagnées ou financées par des acteurs du territoire, "
+                                "{budget} € HT prévus au total (une action commune à plusieurs plans comptée une "
+                                "fois) :",
+        "report.other_actions": "{n} autres actions",
+        "report.shared_action": "commune à {n} plans",
+        "report.loops_title": "Boucles d'échanges",
+        "report.loops_intro": "{n} boucles fermées entre acteurs du territoire, dont {existing} faites uniquement "
+                              "d'échanges existants (trait plein) ; les autres attendent un échange prévu ou "
+                              "potentiel (tirets).",
+        "report.no_loops": "Aucune boucle fermée d'échanges entre acteurs du territoire.",
+        "report.indicators_title": "Indicateurs et définitions",
+        "report.since": "{delta} depuis le rapport précédent",
+        "report.broken": "barre coupée",
         "report.title": "Rapport au comité de pilotage",
         "report.kicker": "Écologie industrielle et territoriale",
         "report.everywhere": "tous les territoires chargés",
@@ -227,6 +246,24 @@ TEXTS = {
         "geo_unplaced": "{n} actor(s) with neither coordinates nor a commune outline: not placed, shown under the map.",
         "geo_no_outlines": "No commune outline loaded: no base map. Load the territory's IGN ADMIN EXPRESS file "
                            "(eitgraph load geometry COMMUNE.shp).",
+        "report.leads_title": "Synergy leads",
+        "report.leads_columns": "Lead|Title, theme and type|Status|Actors (role)|Since the previous report",
+        "report.lead_new": "new",
+        "report.leads_since": "The last column compares with the previous report",
+        "report.actions_title": "Plan actions",
+        "report.actions_columns": "Action and plan(s)|Status|Budget € excl. VAT|Lead",
+        "report.actions_intro": "{n} actions led, partnered or funded by actors of the territory, {budget} € excl. "
+                                "VAT planned in all (an action shared by several plans counted once):",
+        "report.other_actions": "{n} other actions",
+        "report.shared_action": "shared by {n} plans",
+        "report.loops_title": "Loops of exchanges",
+        "report.loops_intro": "{n} closed loops between actors of the territory, {existing} of them made only of "
+                              "existing exchanges (solid line); the others wait for a planned or potential exchange "
+                              "(dashes).",
+        "report.no_loops": "No closed loop of exchanges between actors of the territory.",
+        "report.indicators_title": "Indicators and definitions",
+        "report.since": "{delta} since the previous report",
+        "report.broken": "bar cut",
         "report.title": "Steering committee report",
         "report.kicker": "Industrial and territorial ecology",
         "report.everywhere": "all loaded territories",
