@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Protocol, TypedDict
+from typing import Protocol
 
 from .errors import QueryError
+from .model.facts import Exchange, Flow, Organisation
 from .model.graph import Model
 from .values import split_list
 
@@ -30,62 +31,14 @@ WITHIN = "(c.code = $territory OR EXISTS { MATCH (c)-[:PART_OF*1..3]->(:Territor
 STATUSES = ("existing", "planned", "potential")
 
 
-class Organisation(TypedDict):
-    id: str
-    name: str | None
-    kind: str | None
-    siret: str | None
-    naf: str | None
-    naf_label: str | None
-    naf_section: str | None
-    filiere: str | None
-    lat: float | None
-    lon: float | None
-    coordinates_approximate: bool | None  # placed only roughly (geocoded to a street or a commune)
-    territory: str | None  # the territory it is LOCATED_IN (a commune, as loaders write it)
-    commune: str | None  # that territory when it is a commune…
-    commune_name: str | None
-    epci: str | None  # … and the EPCI the commune is part of
-    epci_name: str | None
-
-
-class Exchange(TypedDict):
-    """A SUPPLIES edge: one material from one organisation to another."""
-
-    source: str
-    target: str
-    material: str | None
-    label: str | None
-    category: str | None
-    quantity: float | None
-    unit: str | None
-    status: str | None  # existing | planned | potential
-
-
-class Flow(TypedDict):
-    """A diagnostic flow (OUTPUTS / INPUTS) of a site, with the site's name and coordinates."""
-
-    id: str
-    name: str | None
-    lat: float | None
-    lon: float | None
-    direction: str  # out | in
-    material: str
-    label: str | None
-    category: str | None
-    quantity: float | None
-    unit: str | None
-    partner: str | None
-    treatment: str | None
-
-
 ORGANISATIONS = (
     "MATCH (o:Organisation) OPTIONAL MATCH (o)-[:LOCATED_IN]->(t:Territory) "
     "OPTIONAL MATCH (t)-[:PART_OF]->(e:EPCI) "
     "RETURN o.id AS id, o.name AS name, o.kind AS kind, o.siret AS siret, o.naf AS naf, o.naf_label AS naf_label, "
     "o.naf_section AS naf_section, o.filiere AS filiere, o.lat AS lat, o.lon AS lon, "
     "o.coordinates_approximate AS coordinates_approximate, t.code AS territory, "
-    "t.name AS territory_name, 'Commune' IN labels(t) AS in_commune, e.code AS epci, e.name AS epci_name"
+    "t.name AS territory_name, 'Commune' IN labels(t) AS in_commune, e.code AS epci, e.name AS epci_name, "
+    "t.centroid_lat AS commune_lat, t.centroid_lon AS commune_lon"
 )
 TERRITORIES_WITHIN = f"MATCH (c:Territory) WHERE {WITHIN} RETURN c.code AS code"
 IN_TERRITORY = f"MATCH (o:Organisation)-[:LOCATED_IN]->(c:Territory) WHERE {WITHIN} RETURN DISTINCT o.id AS id"
@@ -117,6 +70,13 @@ INVITATIONS = ("MATCH (o:Organisation)-[:INVITED]->(w:Workshop) OPTIONAL MATCH (
                "a.satisfaction AS satisfaction")
 IN_BODIES = ("MATCH (o:Organisation)-[:MEMBER_OF]->(:Body) RETURN o.id AS org UNION "
              "MATCH (o:Organisation)<-[:WORKS_FOR]-(:Person)-[:MEMBER_OF]->(:Body) RETURN o.id AS org")
+OUTLINES = ("MATCH (t:Territory) WHERE t.outline IS NOT NULL AND t.centroid_lon >= $west AND t.centroid_lon <= $east "
+            "AND t.centroid_lat >= $south AND t.centroid_lat <= $north "
+            "OPTIONAL MATCH (t)-[:PART_OF]->(e:EPCI) "
+            "RETURN t.code AS code, t.name AS name, t.kind AS kind, t.population AS population, t.outline AS outline, "
+            "t.centroid_lat AS lat, t.centroid_lon AS lon, collect(e.code)[0] AS epci")
+OUTLINES_OF = ("MATCH (t:Territory) WHERE t.code IN $codes AND t.outline IS NOT NULL "
+               "RETURN t.code AS code, t.outline AS outline")
 DATASETS = ("MATCH (d:Dataset) RETURN d.id AS id, d.kind AS kind, d.file AS file, d.rows AS rows, "
             "d.loaded_at AS loaded_at, d.sha256 AS sha256 ORDER BY d.loaded_at, d.id")
 PLANS = "MATCH (p:Plan) RETURN p.id AS id, p.name AS name, p.type AS type ORDER BY p.id"
@@ -206,6 +166,15 @@ class GraphRead:
     def communes_within(self, code: str) -> list[dict]:
         """The communes a territory holds (itself, if it is one): code, departement."""
         return self._rows(COMMUNES_WITHIN, territory=code)
+
+    def outlines(self, west: float, south: float, east: float, north: float) -> list[dict]:
+        """Territories with an outline (geometry files) whose centroid lies in a box: code, name, kind,
+        population, outline (JSON text), lat, lon (centroid), epci (the EPCI a commune is part of)."""
+        return self._rows(OUTLINES, west=west, south=south, east=east, north=north)
+
+    def outlines_of(self, codes: list[str]) -> list[dict]:
+        """code, outline of the territories among ``codes`` that have one."""
+        return self._rows(OUTLINES_OF, codes=codes)
 
     # -- organisations -----------------------------------------------------------------------------
     def organisations(self) -> list[Organisation]:

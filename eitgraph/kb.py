@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .catalogue import Catalogue
+    from .present.page import HtmlPage
     from .load.loading import Loader, LoadReport, Progress
 
 
@@ -242,11 +243,19 @@ class KnowledgeBase:
 
         return indicators(self.graph, territory=territory, lang=lang)
 
-    def report(self, out: str | Path, territory: str | None = None, lang: str = "fr") -> Path:
-        """Write the one-page COPIL report (HTML) of a territory to ``out``; returns the path."""
-        from .report import write_report
+    def report(self, out: str | Path | None = None, territory: str | None = None, lang: str = "fr",
+               previous: str | Path | None = None) -> Path | HtmlPage:
+        """The COPIL report of a territory: written to ``out`` (HTML, or a PDF when it ends in ``.pdf``) and
+        its path returned; without ``out``, the page itself (it shows inline in Jupyter). ``previous`` is
+        an earlier report, to show what moved since."""
+        from .present.page import HtmlPage
+        from .report import build_report, write_report
+        from .report.sections import read_previous
 
-        return write_report(self.graph, out, territory=territory, lang=lang)
+        if out is None:
+            return HtmlPage(build_report(self.graph, territory=territory, lang=lang,
+                                         previous=read_previous(previous)), height=900)
+        return write_report(self.graph, out, territory=territory, lang=lang, previous=previous)
 
     def to_networkx(self, view: str = "ecosystem", territory: str | None = None, category: str | None = None):
         """A view of the graph as a :class:`networkx.MultiDiGraph` (the map views: ecosystem, material,

@@ -91,6 +91,7 @@ def test_roundput_by_hand(values):
     assert values["eliminated_share"] == round(100 * 15 / 140, 1)
     # Loops a → b → c → a and b → c → b (packaging); a, b, c of the 5 actors take part.
     assert values["loops"] == 2
+    assert values["loops_existing"] == 2                      # a → b → c → a; b ⇄ c (packaging back)
     assert values["actors_in_loops_share"] == 60.0
 
 
@@ -140,7 +141,9 @@ def test_evaluation_by_hand(values):
 def test_referentiel_and_coverage_by_hand(values):
     assert values["operational_synergies"] == 1
     assert values["companies_engaged"] == 3
-    assert values["exchanged_tonnage"] == 125.0
+    # Only the exchanges a lead accounts for: a → b (S1), b → c and c → a (S2, wood); b → e is a contract.
+    assert values["exchanged_tonnage"] == 100.0
+    assert values["existing_exchange_tonnage"] == 125.0
     assert values["flows"] == 10
     assert values["flows_with_quantity_share"] == 90.0
     assert values["flows_in_tonnes_share"] == 80.0

@@ -57,7 +57,8 @@ def open_page(driver, html: str, folder: Path, name: str = "map.html", timeout: 
 def page_nodes(driver) -> list[dict]:
     return driver.execute_script(
         "return window.eitgraphMap.network.body.data.nodes.get().map(function (n) {"
-        "  return {id: n.id, label: n.label, name: n.name, key: n.key || null, hidden: !!n.hidden, f: n.f,"
+        "  return {id: n.id, label: n.fullLabel, shown: n.label, name: n.name, key: n.key || null,"
+        "          hidden: !!n.hidden, f: n.f,"
         "          tip: n.title ? n.title.textContent : ''}; })")
 
 
@@ -104,7 +105,7 @@ def test_ecosystem_holds_every_organisation_with_facts(browser, demo_kb, tmp_pat
     assert dupont["f"]["kind"] == "company" and "chemicals" in dupont["f"]["category"]
     title = browser.find_element("id", "map-title").text
     assert title == "Écosystème EIT : acteurs et échanges"
-    footer = browser.find_element("tag name", "footer").text
+    footer = browser.find_element("tag name", "footer").get_attribute("textContent")  # folded by default
     assert "acteurs.csv" in footer and "diagnostics.csv" in footer  # data sources = Dataset nodes
     legend = browser.find_element("id", "legend").text
     assert "Entreprise" in legend and "Bois" in legend and "échange potentiel" in legend

@@ -62,7 +62,7 @@ def test_report_renders_offline_with_the_diagnosed_tonnages(browser, report_kb, 
     # Bars: one per category; their totals add up to every output tonne.
     bars = browser.execute_script(
         "return [...document.querySelectorAll('svg.chart:not(.sankey)')[0].querySelectorAll('text')]"
-        ".map(t => t.textContent).filter(t => / t\\/an$/.test(t))")
+        ".map(t => t.textContent.replace(' (barre coupée)', '')).filter(t => / t\\/an$/.test(t))")
     assert len(bars) == len({f["category"] for f in outputs})
     assert sum(tonnes(": " + b) for b in bars) == pytest.approx(total, abs=len(bars))
     # Sankey: the producer column holds every output tonne, and so does the destination column.
@@ -96,8 +96,9 @@ def test_report_in_english_and_for_every_territory(browser, report_kb, tmp_path)
     log = open_report(browser, build_report(report_kb, lang="en"), tmp_path)
     assert log["severe"] == []
     assert browser.find_element("css selector", "h1").text == "Steering committee report"
-    headings = [h.text for h in browser.find_elements("css selector", "h2")]
+    headings = [h.text for h in browser.find_elements("css selector", "h2, h3")]
     assert "Roundput" in headings and "Data coverage" in headings and "Diagnosed outputs" in headings
+    assert "Synergy leads" in headings and "Plan actions" in headings
     assert "all loaded territories" in browser.find_element("css selector", ".where").text
 
 
@@ -109,3 +110,70 @@ def test_report_without_tonnages_says_so(report_kb, new_kb, haut_rhin, tmp_path)
     kb.load("stakeholders", path)
     html = build_report(kb, territory="200036465")
     assert "Aucun flux sortant quantifié en tonnes" in html and "<svg" not in html
+
+
+def page_count(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+
+
+def test_the_thur_doller_report_prints_on_at_most_4_a4_pages_with_key_figures_first(example_kb, browser, tmp_path):
+    from selenium.webdriver.common.print_page_options import PrintOptions
+
+    html = tmp_path / "rapport.html"
+    example_kb.report(html, territory=PETR)
+    pdf = example_kb.report(tmp_path / "rapport.pdf", territory=PETR)   # printed by headless Chromium
+    data = pdf.read_bytes()
+    assert data[:5] == b"%PDF-" and 1 <= page_count(data) <= 4, page_count(data)
+    assert re.search(rb"/MediaBox\s*\[\s*0 0 59[45]\.\d+ 841\.\d+", data)   # A4 portrait
+    # The same through the DevTools print of the browser the tests drive, and page 1 holds the key figures.
+    browser.get(html.as_uri())
+    options = PrintOptions()
+    options.page_width, options.page_height = 21.0, 29.7
+    import base64
+
+    printed = base64.b64decode(browser.print_page(options))
+    assert page_count(printed) <= 4
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        bottom = browser.execute_script("return document.querySelector('.tiles').getBoundingClientRect().bottom"
+                                        " + window.scrollY")
+        width = browser.execute_script("return document.querySelector('main').getBoundingClientRect().width")
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    assert bottom < width * 277 / 188 / 2    # in the top half of the first page
+
+
+def test_report_sections_leads_actions_loops_and_progress(report_kb, tmp_path):
+    first = tmp_path / "mars.html"
+    report_kb.report(first, territory=PETR)
+    html = first.read_text(encoding="utf-8")
+    assert "Pistes de synergie" in html and "Actions des plans" in html and 'class="chart loops-map"' in html
+    assert 'id="report-data"' in html
+    report_kb.cypher("MATCH (s:Synergy {id: 'S02'}) SET s.status = 'study'")
+    try:
+        again = report_kb.report(territory=PETR, previous=first)
+    finally:
+        report_kb.cypher("MATCH (s:Synergy {id: 'S02'}) SET s.status = 'idea'")
+    assert "Depuis le rapport précédent" in again and "idée → étude" in again
+    assert "depuis le rapport précédent" in again     # the key figures too
+    assert again._repr_html_().startswith("<iframe")
+
+
+def test_the_synergy_tonnage_leaves_ordinary_contracts_out(example_kb):
+    v = example_kb.indicators(territory=PETR).set_index("code")["value"]
+    assert 0 < v["exchanged_tonnage"] < v["existing_exchange_tonnage"]
+    assert v["loops_existing"] <= v["loops"]
+    if v["loops_existing"] == 0:
+        assert v["ena_fci"] in (0, None)    # no loop of existing exchanges: nothing cycles
+
+
+def test_cli_writes_a_pdf(example_kb, store_dir, tmp_path):
+    from click.testing import CliRunner
+
+    from eitgraph.cli import cli
+
+    out = tmp_path / "rapport-copil.pdf"
+    result = CliRunner().invoke(cli, ["--data-dir", str(store_dir), "--database", example_kb.config.database,
+                                      "report", "--territory", PETR, "--out", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:5] == b"%PDF-"

@@ -78,14 +78,34 @@ def roundput(graph: GraphRead, s: Scope) -> list[Figure]:
     total = _tonnes(outs)
     recovered = [f for f in outs if f["treatment"] in RECOVERY]
     loops = loops_of(graph, s.network())
+    existing = loops_of(graph, [e for e in s.network() if e["status"] == "existing"])
     in_loops = {m for members in loops["members"] for m in members} & s.actors
     return [
         _as("recovered_inside_share", share(_tonnes(f for f in recovered if s.inside(f["partner"])), total, TONNES)),
         _as("recovered_share", share(_tonnes(recovered), total, TONNES)),
         _as("eliminated_share", share(_tonnes(f for f in outs if f["treatment"] in ELIMINATION), total, TONNES)),
-        Figure("loops", len(loops)),
+        Figure("loops", len(loops), f"{len(existing)} / {len(loops)}"),
+        Figure("loops_existing", len(existing)),
         _as("actors_in_loops_share", share(len(in_loops), len(s.actors))),
     ]
+
+
+def synergy_exchanges(s: Scope) -> list[dict]:
+    """The existing exchanges that a synergy lead (not abandoned) accounts for: both ends take part in the
+    same lead, and the exchange moves the lead's material category (any, when the lead names none).
+    Ordinary supplier and collector contracts between organisations are not synergies."""
+    leads: dict[str, set[str]] = {}
+    for p in s.all_parties:
+        if p["status"] != "abandoned":
+            leads.setdefault(p["synergy"], set()).add(p["org"])
+    out = []
+    for e in s.current_exchanges():
+        for lead, members in leads.items():
+            category = s.synergy_categories.get(lead)
+            if e["source"] in members and e["target"] in members and category in (None, e["category"]):
+                out.append(e)
+                break
+    return out
 
 
 def shannon(counts) -> float:
@@ -125,6 +145,7 @@ def cooperation(s: Scope) -> list[Figure]:
 def locality(s: Scope) -> list[Figure]:
     mass = [e for e in s.current_exchanges() if e["quantity"] is not None and e["unit"] == TONNES]
     local = _tonnes(e for e in mass if s.inside(e["source"]) and s.inside(e["target"]))
+    figs = [Figure("existing_exchange_tonnage", round(_tonnes(mass), 1), f"n = {len(mass)}")]
     tkm = tonnes = 0.0
     for e in mass:
         a, b = s.organisations.get(e["source"]), s.organisations.get(e["target"])
@@ -132,6 +153,7 @@ def locality(s: Scope) -> list[Figure]:
             tkm += e["quantity"] * haversine_km(a["lat"], a["lon"], b["lat"], b["lon"])
             tonnes += e["quantity"]
     return [
+        *figs,
         _as("local_exchange_share", share(local, _tonnes(mass), TONNES)),
         Figure("mean_distance_km", round(tkm / tonnes, 1) if tonnes else None, f"{number(tonnes, 'plain')} t/an"),
         Figure("tonne_km", round(tkm) if tonnes else None),
@@ -221,10 +243,11 @@ def synergy_figures(s: Scope) -> list[Figure]:
 def referentiel(s: Scope) -> list[Figure]:
     implemented = {p["synergy"] for p in s.parties if p["status"] == "implemented"}
     companies = s.companies & engaged(s)
-    existing = s.current_exchanges()
+    linked = synergy_exchanges(s)
     return [Figure("operational_synergies", len(implemented)),
             Figure("companies_engaged", len(companies), f"{len(companies)} / {len(s.companies)}"),
-            Figure("exchanged_tonnage", round(_tonnes(existing), 1), f"n = {len(existing)}")]
+            Figure("exchanged_tonnage", round(_tonnes(linked), 1),
+                   f"n = {len(linked)} / {len(s.current_exchanges())}")]
 
 
 def coverage(s: Scope) -> list[Figure]:

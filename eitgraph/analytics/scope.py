@@ -35,6 +35,8 @@ class Scope:
     parties: list[dict] = field(default_factory=list)  # PARTY_TO of the actors
     invitations: list[dict] = field(default_factory=list)  # INVITED (+ attendance) of the actors
     in_bodies: set[str] = field(default_factory=set)
+    all_parties: list[dict] = field(default_factory=list)  # PARTY_TO of every organisation
+    synergy_categories: dict[str, str | None] = field(default_factory=dict)  # lead → its material category
 
     def inside(self, org: str | None) -> bool:
         return org in self.actors
@@ -100,9 +102,11 @@ def scope(graph: GraphSource, territory: str | None = None) -> Scope:
         raise QueryError(f"{where} has no organisation located in it: load a stakeholder list or a SIRENE "
                          "extract whose communes lie there, or choose another --territory")
     edges = graph.exchanges()
+    parties = graph.parties()
     return Scope(
         territory, name, orgs, actors, all_flows=with_status(graph.flows(), edges), all_exchanges=edges,
-        parties=[p for p in graph.parties() if p["org"] in actors],
+        parties=[p for p in parties if p["org"] in actors], all_parties=parties,
+        synergy_categories={r["id"]: r["category"] for r in graph.synergies()},
         invitations=[i for i in graph.invitations() if i["org"] in actors],
         in_bodies=graph.body_members() & actors,
     )

@@ -35,6 +35,8 @@ class MapNode:
     volume: float = 0.0  # tonnes per year moved through the node (size)
     members: int = 1  # organisations an aggregate stands for
     band: tuple[float, float] | None = None  # anonymised volume: [low, high) instead of the tonnes
+    # Where lat/lon come from: "site" (its coordinates), "commune" (its commune's centroid: approximate) or None.
+    placed: str | None = None
 
 
 @dataclass

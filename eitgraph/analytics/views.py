@@ -31,9 +31,13 @@ def organisation_nodes(graph: GraphRead, ids: set[str] | None = None) -> dict[st
     for r in graph.organisations():
         if ids is not None and r["id"] not in ids:
             continue
+        site = r["lat"] is not None and r["lon"] is not None
+        centre = r.get("commune_lat") is not None and r.get("commune_lon") is not None
+        placed = "site" if site else ("commune" if centre else None)
         nodes[r["id"]] = MapNode(
             id=r["id"], label=r["name"] or r["id"], kind=r["kind"] or "other", sector=r["filiere"] or r["naf_label"],
-            lat=r["lat"], lon=r["lon"],
+            lat=r["lat"] if site else r.get("commune_lat"), lon=r["lon"] if site else r.get("commune_lon"),
+            placed=placed,
             commune=(r["commune"], r["commune_name"]) if r["commune"] else None,
             epci=(r["epci"], r["epci_name"]) if r["epci"] else None,
             attrs={"siret": r["siret"], "naf": " ".join(x for x in (r["naf"], r["naf_label"]) if x) or None},

@@ -28,12 +28,17 @@ ANONYMIZE = ("Anonymise (the policy of eitgraph.present.anonymity): aliases inst
 @click.option("--color-by", type=click.Choice(["kind", "sector"]), default="kind", show_default=True,
               help="Colour organisations by kind of actor or by sector (filière).")
 @click.option("--png", type=click.Path(path_type=Path),
-              help="Also write a still image (1920×1080) through headless Chromium.")
+              help="Also write a still image of the map alone (no controls), 1920×1080, through headless Chromium.")
 @click.option("--max-nodes", type=click.IntRange(min=1), default=1500, show_default=True,
               help="Node budget: above it organisations are grouped by commune, EPCI or category.")
 @click.option("--aggregate", "aggregate_by", type=click.Choice(LEVELS), help="Always group organisations by this.")
+@click.option("--tiles", metavar="ign|osm|URL",
+              help="With --geo: an online base map (IGN Plan, OpenStreetMap or an https URL with {z}/{x}/{y}); "
+                   "without it the page makes no request.")
+@click.option("--present", "presentation", is_flag=True, help="Presentation mode: panels folded, for a projector.")
 @click.pass_obj
-def map_command(obj, view, territory, category, out, lang, anonymize, geo, color_by, png, max_nodes, aggregate_by):
+def map_command(obj, view, territory, category, out, lang, anonymize, geo, color_by, png, max_nodes, aggregate_by,
+                tiles, presentation):
     """Write an interactive, self-contained HTML map (works offline) for a committee meeting.
 
     \b
@@ -41,11 +46,15 @@ def map_command(obj, view, territory, category, out, lang, anonymize, geo, color
         eitgraph map --out ecosysteme.html
         eitgraph map --view loops --territory PETR-THUR-DOLLER --png boucles.png
         eitgraph map --view material --category wood --geo
+        eitgraph map --geo --territory PETR-THUR-DOLLER --tiles ign --present
         eitgraph map --view synergies --anonymize --lang en --out synergies.html
     """
     with obj.open(quick=True) as kb:
         html = kb.map(view, territory=territory, category=category, lang=lang, anonymize=anonymize, geo=geo,
-                      max_nodes=max_nodes, color_by=color_by, aggregate_by=aggregate_by)
+                      max_nodes=max_nodes, color_by=color_by, aggregate_by=aggregate_by, tiles=tiles,
+                      presentation=presentation)
+    for note in getattr(html, "notes", []):
+        click.secho(f"Warning: {note}", fg="yellow", err=True)
     if out is None and png is None:
         out = Path(f"carte-{view.replace(':', '-')}.html")
     if out is not None:
@@ -64,19 +73,23 @@ def map_command(obj, view, territory, category, out, lang, anonymize, geo, color
 
 @click.command("report")
 @click.option("--territory", metavar="CODE", help="Territory code (EPCI SIREN, PETR-…, INSEE) [default: all].")
-@click.option("--out", required=True, type=click.Path(path_type=Path), help="The HTML file to write.")
+@click.option("--out", required=True, type=click.Path(path_type=Path),
+              help="The file to write: HTML, or a PDF (A4) when it ends in .pdf.")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="An earlier report (HTML): the new one shows what moved since.")
 @click.pass_obj
-def report_command(obj, territory, out, lang):
-    """Write the one-page COPIL report (HTML, self-contained, prints on A4).
+def report_command(obj, territory, out, lang, previous):
+    """Write the COPIL report: HTML (self-contained) or PDF (A4, key figures on page 1).
 
     \b
     Examples:
         eitgraph report --territory PETR-THUR-DOLLER --out rapport-copil.html
+        eitgraph report --territory PETR-THUR-DOLLER --out rapport-copil.pdf --previous rapport-mars.html
         eitgraph report --territory PETR-THUR-DOLLER --lang en --out copil-report.html
     """
     with obj.open(quick=True) as kb:
-        path = kb.report(out, territory=territory, lang=lang)
+        path = kb.report(out, territory=territory, lang=lang, previous=previous)
     click.echo(f"Report written to {path}")
 
 

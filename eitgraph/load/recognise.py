@@ -7,12 +7,13 @@ which command loads what a load needs first.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import shipped
-from ..errors import EitgraphError, InputError, Location
+from ..errors import EitgraphError, InputError, Location, ValidationError
 from ..values import fold
 from .excel import open_workbook
 from .headers import first_rows, sheet_names
@@ -187,3 +188,29 @@ def input_and_kind(path, kind: str | None, sheet: str | None) -> tuple[Path, str
         notes.append(Note("kind_recognised", f"read as {kind} (recognised from its headers: "
                           f"{', '.join(guess.headers[:6])})", Location(path.name)))
     return Path(path), kind, notes
+
+
+@contextlib.contextmanager
+def hints(path: Path, kind: str, sheet: str | None):
+    """Errors that say what to do next: the kind a file looks like when its headers do not fit the kind given,
+    the command that loads what the file needs first."""
+    try:
+        yield
+    except ValidationError as exc:
+        problems = [InputError(with_prerequisite(p.problem), p.location) for p in exc.problems]
+        headers_wrong = any(p.problem.startswith("required column missing") for p in problems)
+        other = better_kind(path, kind, sheet) if headers_wrong else None
+        if other is not None:
+            problems.append(InputError(f"this looks like a {other.kind} file (its headers {', '.join(other.headers[:5])}"
+                                          f"): eitgraph load {other.kind} {path.name}", Location(str(path))))
+        if [p.problem for p in problems] != [p.problem for p in exc.problems]:
+            raise ValidationError(problems) from None
+        raise
+    except InputError as exc:
+        if exc.problem.startswith("no header row found"):
+            other = better_kind(path, kind, sheet)
+            if other is not None:
+                raise InputError(f"{exc.problem}; this looks like a {other.kind} file (its headers "
+                                 f"{', '.join(other.headers[:5])}): eitgraph load {other.kind} {path.name}",
+                                 exc.location) from None
+        raise

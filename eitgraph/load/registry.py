@@ -17,6 +17,8 @@ from .records import Record
 from .sources import (
     diagnostics,
     geocode,
+    geofiles,
+    geometry,
     groupings,
     materials,
     rdf,
@@ -59,5 +61,6 @@ SOURCES: dict[str, Source] = {
     "plan-form": Source(transform_form),
     "rdf": Source(rdf.transform, reader=rdf_triples.read),
     "geocode": Source(geocode.transform),
+    "geometry": Source(geometry.transform, reader=geofiles.read),
 }
 

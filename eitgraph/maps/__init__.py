@@ -14,14 +14,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..analytics.viewgraph import MapGraph
 from ..analytics.views import VIEWS, extract, register_view
 from ..errors import QueryError
 from ..graphread import GraphSource, reader
 from ..present.anonymity import alias_table
-from ..present.text import LANGS, check_languages, dataset_line
+from ..present.page import HtmlPage
+from ..present.text import LANGS, check_languages, dataset_line, text
 from .aggregate import LEVELS, aggregate
 from .anonymize import anonymize as anonymize_graph
-from .render import build_page
+from .geo import GeoContext
+from .geo import context as geo_context
+from .geo import tiles as tiles_source
+from .render import PageOptions, build_page
 
 __all__ = ["VIEWS", "build_map", "map_graph", "register_view", "write_map"]
 
@@ -57,20 +62,49 @@ def map_graph(graph: GraphSource, view: str = "ecosystem", territory: str | None
 
 def build_map(graph: GraphSource, view: str = "ecosystem", territory: str | None = None, category: str | None = None,
               lang: str = "fr", anonymize: bool = False, geo: bool = False, max_nodes: int = 1500,
-              color_by: str = "kind", aggregate_by: str | None = None) -> str:
-    """The HTML page of a view of the knowledge base.
+              color_by: str = "kind", aggregate_by: str | None = None, tiles: str | None = None,
+              presentation: bool = False, group_above: int = 40) -> HtmlPage:
+    """The HTML page of a view of the knowledge base (a ``str`` that also shows inline in Jupyter).
 
     Views: ``ecosystem`` (actors and exchanges), ``material`` (one category: ``category=`` or
-    ``view="material:wood"``), ``loops`` (loop members and edges, one menu entry per loop) and
-    ``synergies`` (leads by status and theme with their actors); ``plans`` is announced (see
-    :mod:`eitgraph.maps.views`). ``territory`` keeps what lies inside a territory code (commune, EPCI,
-    PETR…). ``geo`` places sites by their coordinates. Above ``max_nodes`` nodes organisations are
-    grouped by commune, then EPCI, then category (or always by ``aggregate_by``), and the page says so.
+    ``view="material:wood"``), ``loops`` (loop members and edges, one menu entry per loop),
+    ``synergies`` (leads by status and theme with their actors) and ``plans`` (plans → actions → their
+    lead, partners and funders). ``territory`` keeps what lies inside a territory code (commune, EPCI,
+    PETR…). ``geo`` places sites by their coordinates (or their commune's centre, flagged as
+    approximate) over the outlines of the territory and its neighbours (``eitgraph load geometry``),
+    with ``tiles`` (``ign``, ``osm`` or a URL) as an online base map when asked for. Above ``max_nodes``
+    nodes organisations are grouped by commune, then EPCI, then category (or always by
+    ``aggregate_by``), and the page says so; the ecosystem page groups actors itself above
+    ``group_above`` nodes (the user opens a group with a click). ``presentation`` folds the panels.
     """
     _check(view, lang, color_by, aggregate_by, max_nodes)
+    source = tiles_source(tiles) if geo else None
     graph = reader(graph)
     g = map_graph(graph, view, territory, category, lang, anonymize, max_nodes, aggregate_by)
-    return build_page(g, lang=lang, geo=geo, color_by=color_by, sources=sources(graph, lang))
+    context = None
+    if geo:
+        communes = {n.commune[0] for n in g.nodes.values() if n.commune}
+        context = geo_context(graph, territory, communes)
+        g.notes += placement_notes(g, context)
+    html = build_page(g, PageOptions(lang=lang, geo=geo, color_by=color_by, sources=sources(graph, lang),
+                                     context=context, tiles=source, presentation=presentation,
+                                     group_above=group_above))
+    return HtmlPage(html, notes=[text("en", key, **fields) for key, fields in g.notes if key.startswith("geo_")])
+
+
+def placement_notes(g: MapGraph, context: GeoContext) -> list[tuple[str, dict]]:
+    """What a geographic map must say about where it could not place actors exactly."""
+    actors = [n for n in g.nodes.values() if n.role in ("organisation", "aggregate")]
+    notes = []
+    if not context.outlines:
+        notes.append(("geo_no_outlines", {}))
+    approximate = sum(n.members for n in actors if n.placed == "commune")
+    unplaced = sum(n.members for n in actors if n.lat is None or n.lon is None)
+    if approximate:
+        notes.append(("geo_approximate", {"n": approximate}))
+    if unplaced:
+        notes.append(("geo_unplaced", {"n": unplaced}))
+    return notes
 
 
 def write_map(graph: GraphSource, view: str = "ecosystem", *, out: str | Path, **options) -> Path:

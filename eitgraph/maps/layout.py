@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from dataclasses import dataclass
 
 from ..analytics.viewgraph import MapGraph
 
 SPAN = 2400.0  # pixels the longer side of the territory spans
 GOLDEN = math.pi * (3 - math.sqrt(5))
+Point = tuple[float, float]
 
 
 def project(lat: float, lon: float, lat0: float, lon0: float, scale: float) -> tuple[float, float]:
@@ -24,20 +26,32 @@ def project(lat: float, lon: float, lat0: float, lon0: float, scale: float) -> t
     return ((lon - lon0) * math.cos(math.radians(lat0)) * scale, -(lat - lat0) * scale)
 
 
-Point = tuple[float, float]
+
+@dataclass(frozen=True)
+class Projection:
+    """Equirectangular projection around (lat0, lon0), ``scale`` pixels per degree of latitude, north up."""
+
+    lat0: float
+    lon0: float
+    scale: float
+
+    def xy(self, lat: float, lon: float) -> Point:
+        return project(lat, lon, self.lat0, self.lon0, self.scale)
+
+    @property
+    def metres_per_pixel(self) -> float:
+        return 111_195.0 / self.scale
 
 
-def geographic(coords: dict[str, Point], neighbours: dict[str, list[str]]) -> dict[str, Point]:
-    """Pixel positions for nodes with (lat, lon); nodes without coordinates go to the barycentre of their
-    placed neighbours (plus an offset), else on a row under the map.
-
-    The frame is fitted to the bulk of the sites (within three median distances of the median site, plus a
-    margin): far-away partners are pinned to the edge of the frame in their direction, so one partner in
-    Strasbourg does not shrink the territory to a dot. Nodes at the same site are spread on a small
-    sunflower so they stay readable."""
-    pos: dict[str, tuple[float, float]] = {}
-    placed = {k: v for k, v in coords.items() if v[0] is not None and v[1] is not None}
-    if placed:
+def fit(placed: dict[str, Point], frame: tuple[float, float, float, float] | None = None
+        ) -> tuple[Projection, float, float]:
+    """The projection of the map and the half width and height of its frame, in pixels. The frame is
+    ``frame`` (west, south, east, north: the territory's outlines) when given, else the bulk of the sites
+    (within three median distances of the median site)."""
+    if frame is not None:
+        lon_min, lat_min, lon_max, lat_max = frame
+        cos0 = math.cos(math.radians((lat_min + lat_max) / 2))
+    else:
         lat0 = sorted(v[0] for v in placed.values())[len(placed) // 2]
         lon0 = sorted(v[1] for v in placed.values())[len(placed) // 2]
         cos0 = math.cos(math.radians(lat0))
@@ -46,13 +60,33 @@ def geographic(coords: dict[str, Point], neighbours: dict[str, list[str]]) -> di
         core = [v for v in placed.values() if math.hypot(v[0] - lat0, (v[1] - lon0) * cos0) <= radius]
         lat_min, lat_max = min(v[0] for v in core), max(v[0] for v in core)
         lon_min, lon_max = min(v[1] for v in core), max(v[1] for v in core)
-        lat0, lon0 = (lat_min + lat_max) / 2, (lon_min + lon_max) / 2
-        half_w = max((lon_max - lon_min) * cos0 / 2, 0.01) * 1.15
-        half_h = max((lat_max - lat_min) / 2, 0.01) * 1.15
-        scale = SPAN / (2 * max(half_w, half_h))
-        limit_x, limit_y = half_w * scale, half_h * scale
+    half_w = max((lon_max - lon_min) * cos0 / 2, 0.01) * (1.04 if frame else 1.15)
+    half_h = max((lat_max - lat_min) / 2, 0.01) * (1.04 if frame else 1.15)
+    scale = SPAN / (2 * max(half_w, half_h))
+    return Projection((lat_min + lat_max) / 2, (lon_min + lon_max) / 2, scale), half_w * scale, half_h * scale
+
+
+def geographic(coords: dict[str, Point], neighbours: dict[str, list[str]],
+               frame: tuple[float, float, float, float] | None = None) -> dict[str, Point]:
+    """Pixel positions for nodes with (lat, lon); see :func:`place`."""
+    return place(coords, neighbours, frame)[0]
+
+
+def place(coords: dict[str, Point], neighbours: dict[str, list[str]],
+          frame: tuple[float, float, float, float] | None = None) -> tuple[dict[str, Point], Projection | None]:
+    """Pixel positions for nodes with (lat, lon), and the projection used; nodes without coordinates go
+    to the barycentre of their placed neighbours (plus an offset), else on a row under the map.
+
+    Far-away partners are pinned to the edge of the frame (see :func:`fit`) in their direction, so one
+    partner in Strasbourg does not shrink the territory to a dot. Nodes at the same site are spread on a
+    small sunflower so they stay readable."""
+    pos: dict[str, tuple[float, float]] = {}
+    placed = {k: v for k, v in coords.items() if v[0] is not None and v[1] is not None}
+    projection = None
+    if placed or frame:
+        projection, limit_x, limit_y = fit(placed, frame)
         for k, (lat, lon) in placed.items():
-            x, y = project(lat, lon, lat0, lon0, scale)
+            x, y = projection.xy(lat, lon)
             over = max(abs(x) / limit_x, abs(y) / limit_y)
             if over > 1:  # outside the frame: on its border, in the right direction
                 x, y = x / over * 1.08, y / over * 1.08
@@ -72,7 +106,7 @@ def geographic(coords: dict[str, Point], neighbours: dict[str, list[str]]) -> di
             pos[k] = (left + 160 * (row % 15), bottom + 140 * (row // 15))
             row += 1
     _spread(pos)
-    return pos
+    return pos, projection
 
 
 def _spread(pos: dict[str, tuple[float, float]], min_gap: float = 110.0) -> None:
@@ -91,12 +125,13 @@ def _spread(pos: dict[str, tuple[float, float]], min_gap: float = 110.0) -> None
             pos[k] = (cx + r * math.cos(i * GOLDEN), cy + r * math.sin(i * GOLDEN))
 
 
-def positions(g: MapGraph) -> dict[str, tuple[float, float]]:
+def positions(g: MapGraph, frame: tuple[float, float, float, float] | None = None
+              ) -> tuple[dict[str, Point], Projection | None]:
     neighbours: dict[str, list[str]] = defaultdict(list)
     for e in g.edges:
         neighbours[e.source].append(e.target)
         neighbours[e.target].append(e.source)
-    return geographic({k: (n.lat, n.lon) for k, n in g.nodes.items()}, neighbours)
+    return place({k: (n.lat, n.lon) for k, n in g.nodes.items()}, neighbours, frame)
 
 
 def is_large(n_nodes: int, n_edges: int) -> bool:
@@ -166,17 +201,16 @@ def physics_options(n_nodes: int, n_edges: int, geo: bool) -> dict:
     the projector."""
     if geo or is_large(n_nodes, n_edges):
         return {"physics": {"enabled": False}, "layout": {"improvedLayout": False}}
-    big = False
+    # Room for labels: the page enlarges them to stay legible at the default zoom, so nodes keep apart.
     return {
         "layout": {"randomSeed": 7, "improvedLayout": n_nodes <= 150},
         "physics": {
             "enabled": True,
             "solver": "barnesHut",
-            "barnesHut": {"gravitationalConstant": -6000 if big else -9000, "centralGravity": 0.3 if big else 0.5,
-                          "springLength": 140 if big else 180, "springConstant": 0.04, "damping": 0.6,
-                          "avoidOverlap": 0.1 if big else 0.8},
+            "barnesHut": {"gravitationalConstant": -26000, "centralGravity": 0.35, "springLength": 260,
+                          "springConstant": 0.025, "damping": 0.55, "avoidOverlap": 1.0},
             "maxVelocity": 60, "minVelocity": 1.0, "timestep": 0.5,
-            "stabilization": {"enabled": True, "iterations": 150 if big else 400, "updateInterval": 25,
-                              "fit": True},
+            "stabilization": {"enabled": True, "iterations": 400, "updateInterval": 25,
+                              "fit": False},  # the page fits the drawing itself, then sizes the labels
         },
     }

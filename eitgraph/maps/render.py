@@ -14,26 +14,33 @@ places texts with ``textContent`` only, and vis-network draws labels on a canvas
 from __future__ import annotations
 
 import json
-import math
 import textwrap
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date
 
 import jinja2
 from pyvis.network import Network
 
 from ..analytics.viewgraph import MapEdge, MapGraph, MapNode
-from ..present.palette import category_colour, kind_colour, sector_colours, synergy_status_colour
-from ..present.text import band as band_text
-from ..present.text import category_label, kind_label, long_date, number, quantity, status_label, term, text
+from ..present.text import category_label, long_date, number, term, text
 from ..version import __version__
 from . import style
 from .assets import page_asset, vis_assets
+from .facts import band_value, edge_facts, node_facts
+from .geo import GeoContext, page_data
 from .layout import force_positions, is_large, physics_options, positions
+from .legend import edge_colour, legend, menus, node_looks
 
 TITLES = {"ecosystem": "title.ecosystem", "material": "title.material", "loops": "title.loops",
           "synergies": "title.synergies", "plans": "title.plans"}
-JS_TEXTS = ("colon", "counts", "search_found", "search_none")
+JS_TEXTS = ("colon", "counts", "search_found", "search_none", "group_members", "scale_km", "scale_m", "unplaced_row",
+            "tiles_failed")
+GROUPED_VIEWS = ("ecosystem", "material")
+GEO_GROUP_ABOVE = 15
+PAGE_TEXTS = ("territory", "all_territories", "search", "search_button", "legend", "loading", "empty", "sources",
+              "no_sources", "reset", "fullscreen", "present", "filters", "group_by", "group.none", "group.commune",
+              "group.sector", "group.category", "north", "map_only")
 
 
 def script_json(value) -> str:
@@ -54,189 +61,47 @@ def wrap(label: str, width: int = 24, lines: int = 2) -> str:
     return "\n".join(parts)
 
 
-def _band_value(band: tuple[float, float] | None) -> float:
-    return 0.5 if band[0] == 0 else math.sqrt(band[0] * band[1])
+@dataclass
+class PageOptions:
+    """How a page is drawn besides its graph."""
+
+    lang: str = "fr"
+    geo: bool = False
+    color_by: str = "kind"
+    sources: list[str] = field(default_factory=list)
+    day: date | None = None
+    context: GeoContext | None = None  # outlines around the territory (geographic maps)
+    tiles: dict | None = None  # online tiles, only when asked for
+    presentation: bool = False  # panels folded, for a projector
+    group_above: int = 40  # the ecosystem view groups actors above this many nodes (0: never)
 
 
-def node_facts(n: MapNode, lang: str, loop_names: dict[int, str]) -> list[list[str]]:
-    f = []
-
-    def add(key, value):
-        if value not in (None, "", [], 0):
-            f.append([text(lang, f"fact.{key}"), str(value)])
-
-    a = n.attrs
-    if n.role == "synergy":
-        add("theme", a.get("theme"))
-        add("type", term("synergy_type", a.get("type"), lang))
-        add("status", term("synergy_status", a.get("status"), lang))
-        add("category", category_label(a.get("category"), lang) if a.get("category") else None)
-        add("parties", a.get("parties"))
-        desc = a.get("description")
-        add("description", desc if not desc or len(desc) < 320 else desc[:317] + "…")
-        return f
-    if n.role == "plan":
-        add("plan_type", a.get("type"))
-        return f
-    if n.role == "action":
-        add("kind", kind_label(n.kind, lang))
-        add("status", a.get("status"))
-        add("budget", quantity(a["budget"], "€ HT", lang) if a.get("budget") else None)
-        add("plans", a.get("plans"))
-        add("category", ", ".join(category_label(c, lang) for c in sorted(n.categories)) or None)
-        return f
-    if n.role == "aggregate":
-        add("members", n.members)
-        kinds = a.get("kinds") or {}
-        add("kind", ", ".join(f"{kind_label(k, lang)} ({v})" for k, v in sorted(kinds.items())))
-    else:
-        add("kind", kind_label(n.kind, lang))
-        add("sector", n.sector)
-        add("naf", a.get("naf"))
-        add("siret", a.get("siret"))
-        add("commune", n.commune[1] if n.commune else None)
-        add("epci", n.epci[1] if n.epci else None)
-    add("out", a.get("out"))
-    add("in", a.get("in"))
-    if n.band:
-        add("tonnes", band_text(n.band, "t/an", lang))
-    elif a.get("tonnes"):
-        add("tonnes", quantity(a["tonnes"], "t/an", lang))
-    if a.get("loops"):
-        add("loops", ", ".join(str(x) for x in a["loops"]))
-    return f
-
-
-def edge_facts(e: MapEdge, names: dict[str, str], lang: str) -> list[list[str]]:
-    f = [[text(lang, "fact.from"), names.get(e.source, "?")], [text(lang, "fact.to"), names.get(e.target, "?")]]
-    if e.role:
-        f.append([text(lang, "fact.role"), term("role", e.role, lang)])
-    elif e.label and e.count == 1:
-        f.append([text(lang, "fact.material"), e.label])
-    cats = e.filters.get("category")
-    if isinstance(cats, list) and len(cats) > 1:
-        f.append([text(lang, "fact.category"), ", ".join(category_label(c, lang) for c in cats)])
-    elif e.category:
-        f.append([text(lang, "fact.category"), category_label(e.category, lang)])
-    if e.band:
-        f.append([text(lang, "fact.quantity"), band_text(e.band, e.unit, lang)])
-    elif e.quantity is not None:
-        f.append([text(lang, "fact.quantity"), quantity(e.quantity, e.unit, lang)])
-    if e.status:
-        f.append([text(lang, "fact.status"), status_label(e.status, lang)])
-    if e.count > 1:
-        f.append([text(lang, "fact.exchanges"), str(e.count)])
-    return f
-
-
-def _colours(g: MapGraph, color_by: str) -> tuple[dict[str, str], list[tuple[str, str, int]]]:
-    """Colour per node id, and the legend entries (key, colour, count)."""
-    colours: dict[str, str] = {}
-    counts: Counter = Counter()
-    sectors = sector_colours(n.sector or "—" for n in g.nodes.values() if n.role == "organisation")
-    for n in g.nodes.values():
-        if n.role == "synergy":
-            key = f"status:{n.attrs.get('status')}"
-            colour = synergy_status_colour(n.attrs.get("status"))
-        elif n.role == "aggregate" and n.kind == "category":
-            code = next(iter(n.categories), "")
-            key, colour = f"category:{code}", category_colour(code)
-        elif n.role == "organisation" and color_by == "sector":
-            key, colour = f"sector:{n.sector or '—'}", sectors[n.sector or "—"]
-        else:
-            key, colour = f"kind:{n.kind}", kind_colour(n.kind)
-        colours[n.id] = colour
-        counts[(key, colour)] += 1
-    return colours, [(k, c, n) for (k, c), n in sorted(counts.items(), key=lambda x: (-x[1], x[0][0]))]
-
-
-def _legend_label(key: str, lang: str) -> str:
-    what, _, value = key.partition(":")
-    if what == "status":
-        return term("synergy_status", value, lang)
-    if what == "category":
-        return category_label(value, lang)
-    if what == "sector":
-        return value
-    return kind_label(value, lang)
-
-
-def _menu_options(values, labeller) -> list[tuple[str, str]]:
-    return sorted(((str(v), labeller(v)) for v in values if v not in (None, "")), key=lambda x: x[1].lower())
-
-
-def menus(g: MapGraph, lang: str, loop_names: dict[int, str]) -> list[dict]:
-    found: dict[str, set] = {}
-    for item in [n.filters for n in g.nodes.values()] + [e.filters for e in g.edges]:
-        for key, value in item.items():
-            values = value if isinstance(value, list) else [value]
-            found.setdefault(key, set()).update(v for v in values if v not in (None, ""))
-    labellers = {
-        "kind": ("kind", lambda v: kind_label(v, lang)),
-        "category": ("category", lambda v: category_label(v, lang)),
-        "status": ("status", lambda v: term("synergy_status", v, lang) if g.view == "synergies"
-                   else status_label(v, lang)),
-        "theme": ("theme", str),
-        "type": ("fact.type", lambda v: term("synergy_type", v, lang)),
-        "loop": ("loop", lambda v: loop_names.get(v, str(v))),
-    }
-    out = []
-    for key in ("loop", "kind", "category", "status", "theme", "type"):
-        if key not in found or (key == "category" and g.category):
-            continue
-        label_key, labeller = labellers[key]
-        options = _menu_options(found[key], labeller)
-        if key == "loop":
-            options = [(str(v), labeller(v)) for v in sorted(found[key])]
-        out.append({"key": key, "label": text(lang, label_key),
-                    "all": text(lang, "all_loops") if key == "loop" else text(lang, "all"), "options": options})
-    return out
-
-
-def legend(g: MapGraph, lang: str, entries, color_by: str) -> tuple[list[dict], list[str]]:
-    sections = []
-    items = []
-    for key, colour, count in entries:
-        shape = "diamond" if key.startswith("status:") else "dot"
-        items.append({"label": _legend_label(key, lang), "colour": colour, "count": count, "shape": shape})
-    title = text(lang, "sector") if color_by == "sector" else text(lang, "nodes_legend")
-    leads = [i for i in items if i["shape"] == "diamond"]
-    actors = [i for i in items if i["shape"] != "diamond"]
-    if leads:
-        sections.append({"title": text(lang, "leads_legend"), "items": leads})
-    if actors:
-        sections.append({"title": title, "items": actors})
-    cats = Counter(e.category for e in g.edges if e.category)
-    if cats:
-        sections.append({"title": text(lang, "edges_legend"), "items": [
-            {"label": category_label(c, lang), "colour": category_colour(c), "count": n, "shape": "line"}
-            for c, n in sorted(cats.items(), key=lambda x: (-x[1], x[0]))]})
-    statuses = Counter(e.status for e in g.edges if e.status)
-    if statuses:
-        sections.append({"title": text(lang, "lines_legend"), "items": [
-            {"label": text(lang, s), "colour": "#333333", "shape": "line", "count": statuses[s],
-             "dash": " ".join(str(x) for x in style.DASHES[s]) if style.DASHES[s] else None}
-            for s in ("existing", "planned", "potential") if statuses.get(s)]})
-    notes = [text(lang, "size_legend_synergies" if g.view == "synergies" else "size_legend")]
-    return sections, notes
-
-
-def build_page(g: MapGraph, *, lang: str = "fr", geo: bool = False, color_by: str = "kind",
-               sources: list[str] | None = None, day: date | None = None) -> str:
+def build_page(g: MapGraph, options: PageOptions | None = None, **given) -> str:
+    """The HTML page of a map graph (``options`` or its fields as keywords)."""
+    o = options or PageOptions(**given)
+    lang = o.lang
     names = {nid: n.label for nid, n in g.nodes.items()}
     loop_names = {num: text(lang, "loop_label", n=num, length=len(members),
                             names=" → ".join(names.get(m, "?") for m in [*members, members[0]]))
                   for num, members in g.loops}
-    colours, entries = _colours(g, color_by)
-    net = _network(g, lang, geo, colours, names, loop_names)
+    looks, entries = node_looks(g, o.color_by)
+    net, projection = _network(g, o, looks, names, loop_names)
     nodes, edges, _, _, _, options_json = net.get_network_data()
     texts = {k: text(lang, k) for k in JS_TEXTS if k != "colon"}
     texts["colon"] = "\u00a0:" if lang == "fr" else ":"
+    limit = min(o.group_above, GEO_GROUP_ABOVE) if o.geo else o.group_above  # many actors share one town
+    grouping = limit and g.view in GROUPED_VIEWS and len(nodes) > limit and not g.aggregated
     data = {"view": g.view, "lang": lang, "nodes": nodes, "edges": edges, "options": json.loads(options_json),
-            "texts": texts}
-    sections, legend_notes = legend(g, lang, entries, color_by)
-    t = {k: text(lang, k) for k in ("territory", "all_territories", "search", "search_button", "legend", "loading",
-                                    "empty", "sources", "no_sources", "reset")}
+            "texts": texts, "presentation": o.presentation, "minFont": style.MIN_SCREEN_FONT,
+            "labelArea": style.LABEL_AREA,
+            "grouping": "commune" if grouping else None,
+            "geo": page_data(o.context or GeoContext(), projection, o.tiles) if o.geo else None}
+    sections, legend_notes = legend(g, lang, entries, o.color_by,
+                                    approximate=o.geo and any(n.placed == "commune" for n in g.nodes.values()))
+    if grouping:
+        sections.append({"title": text(lang, "groups_legend"), "items": [
+            {"label": text(lang, "group_legend"), "colour": style.GROUP_COLOUR, "shape": style.GROUP_SHAPE}]})
+    t = {k: text(lang, k) for k in PAGE_TEXTS}
     t["colon"] = texts["colon"]
     vis_js, vis_css = vis_assets()
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
@@ -245,13 +110,15 @@ def build_page(g: MapGraph, *, lang: str = "fr", geo: bool = False, color_by: st
         lang=lang, version=__version__, title=_title(g, lang),
         territory=f"{g.territory[1]} ({g.territory[0]})" if g.territory and g.territory[1] != g.territory[0]
         else (g.territory[0] if g.territory else None),
-        generated=text(lang, "generated", date=long_date(day or date.today(), lang)),
-        layout=text(lang, "layout.geo" if geo else "layout.force"),
-        counts=text(lang, "counts", nodes=len(nodes), edges=len(edges)),
+        generated=text(lang, "generated", date=long_date(o.day or date.today(), lang)),
+        layout=text(lang, "layout.geo" if o.geo else "layout.force"),
+        counts=text(lang, "counts", nodes=len(nodes), edges=len(edges)), presentation=o.presentation,
         menus=menus(g, lang, loop_names), notes=_notes(g, lang), empty=not nodes, legend=sections,
-        legend_notes=legend_notes, t=t, sources=sources or [], data_json=script_json(data), vis_js=vis_js,
+        legend_notes=legend_notes, t=t, sources=o.sources, data_json=script_json(data), vis_js=vis_js,
         vis_css=vis_css, page_js=page_asset("page.js").replace("</script", "<\\/script"),
-        page_css=page_asset("page.css"))
+        page_css=page_asset("page.css"), grouping=bool(grouping),
+        img_src=f" {o.tiles['origin']}" if o.geo and o.tiles else "",
+        attribution=o.tiles["attribution"] if o.geo and o.tiles else None)
 
 
 def _title(g: MapGraph, lang: str) -> str:
@@ -263,9 +130,13 @@ def _title(g: MapGraph, lang: str) -> str:
 
 
 def _notes(g: MapGraph, lang: str) -> list[str]:
-    notes = [text(lang, key, **{**fields, "level": text(lang, f"level.{fields['level']}"),
-                                "budget": number(fields["budget"], lang), "n": number(fields["n"], lang)})
-             for key, fields in g.notes]
+    notes = []
+    for key, fields in g.notes:
+        shown = dict(fields)
+        if "level" in shown:
+            shown["level"] = text(lang, f"level.{shown['level']}")
+        shown.update({k: number(v, lang) for k, v in shown.items() if isinstance(v, (int, float))})
+        notes.append(text(lang, key, **shown))
     if g.anonymized:
         notes.append(text(lang, "anonymized"))
     return notes
@@ -276,62 +147,91 @@ def _filters(filters: dict) -> dict:
             for k, v in filters.items()}
 
 
-def _network(g: MapGraph, lang: str, geo: bool, colours: dict[str, str], names: dict[str, str],
-             loop_names: dict[int, str]) -> Network:
-    """The pyvis network of the page: nodes, edges and vis-network options."""
+def _network(g: MapGraph, o: PageOptions, looks: dict[str, tuple[str, str]], names: dict[str, str],
+             loop_names: dict[int, str]) -> tuple[Network, object]:
+    """The pyvis network of the page (nodes, edges, vis-network options) and the geographic projection."""
     big = is_large(len(g.nodes), len(g.edges))
-    pos = positions(g) if geo else (force_positions(g) if big else {})
+    projection = None
+    if o.geo:
+        pos, projection = positions(g, o.context.frame if o.context else None)
+    else:
+        pos = force_positions(g) if big else {}
     page_id = {nid: f"n{i}" for i, nid in enumerate(g.nodes)}
+    degree: Counter = Counter()
+    for e in g.edges:
+        degree[e.source] += 1
+        degree[e.target] += 1
     net = Network(height="100%", width="100%", directed=True)
     for nid, n in g.nodes.items():
-        label, shape, options = _node(n, lang, big, colours[nid], loop_names)
+        label, shape, options = _node(n, o.lang, big, looks[nid], loop_names)
         if not g.anonymized:
             options["key"] = nid
+        # Which labels the page keeps when it has room for only some: plans and shared actions, then hubs.
+        options["rank"] = style.LABEL_PRIORITY.get(n.kind, style.LABEL_PRIORITY.get(n.role, 0)) * 10_000 \
+            + degree[nid] * 100 + options["size"]
         if nid in pos:
             options.update(x=round(pos[nid][0], 1), y=round(pos[nid][1], 1))
-            if geo:
+            if o.geo:
                 options.update(fixed=True, physics=False)
+        if o.geo and n.placed == "commune":
+            options["shapeProperties"] = {"borderDashes": [4, 3]}
+        if o.geo and n.lat is None and n.role in ("organisation", "aggregate"):
+            options["f"]["unplaced"] = "1"
         net.add_node(page_id[nid], label=label, shape=shape, **options)
     parallel: Counter = Counter()
     for i, e in enumerate(g.edges):
         k = parallel[(e.source, e.target)]
         parallel[(e.source, e.target)] += 1
-        net.add_edge(page_id[e.source], page_id[e.target], **_edge(e, i, k, lang, names, big, g.view))
-    opts = physics_options(len(g.nodes), len(g.edges), geo)
+        net.add_edge(page_id[e.source], page_id[e.target], **_edge(e, i, k, o.lang, names, big, g.view))
+    opts = physics_options(len(g.nodes), len(g.edges), o.geo)
     opts["interaction"] = {"hover": True, "tooltipDelay": 150, "navigationButtons": False, "keyboard": False,
                            "hideEdgesOnDrag": big, "multiselect": True}
     opts["edges"] = {"selectionWidth": 2, "hoverWidth": 1}
     net.options = opts
-    return net
+    return net, projection
 
 
-def _node(n: MapNode, lang: str, big: bool, colour: str, loop_names: dict[int, str]) -> tuple[str, str, dict]:
+def _node(n: MapNode, lang: str, big: bool, look: tuple[str, str], loop_names: dict[int, str]
+          ) -> tuple[str, str, dict]:
     """(label, shape, vis-network options) of a node."""
-    volume = _band_value(n.band) if n.band else n.volume
+    colour, shape = look
+    volume = band_value(n.band) if n.band else n.volume
+    size = style.ROLE_SIZES.get(n.role) or style.node_size(volume, n.members)
+    if n.kind == "action_shared":  # the point of the plans view: shared actions stand out
+        size = max(size, style.SHARED_ACTION_SIZE) + 4 * (n.attrs.get("plans", 2) - 2)
     options = {
-        "name": n.label, "facts": node_facts(n, lang, loop_names), "f": _filters(n.filters),
-        "size": style.node_size(volume, n.members),
+        "name": n.label, "facts": node_facts(n, lang, loop_names), "f": _filters(n.filters), "size": size,
         "font": {"size": style.FONT_SIZE if not big else 16, "strokeWidth": 5, "strokeColor": "#ffffff",
                  "face": "DejaVu Sans, Arial, sans-serif", "color": "#111111"},
-        "borderWidth": 2, "color": {"background": colour, "border": "#333333",
-                                    "highlight": {"background": colour, "border": "#000000"}},
+        "borderWidth": 4 if n.kind == "action_shared" else 2,
+        "color": {"background": colour, "border": "#111111" if n.kind == "action_shared" else "#333333",
+                  "highlight": {"background": colour, "border": "#000000"}},
     }
+    if n.role == "organisation":
+        options["grp"] = {"commune": n.commune[1] if n.commune else "?", "sector": n.sector or "?",
+                          "category": category_label(sorted(n.categories)[0], lang) if n.categories else "?"}
     label = wrap(n.label, 18, 3) if n.role == "synergy" else wrap(n.label)
     if n.role == "synergy":
         title = n.attrs.get("title") or ""
         label = wrap(f"{n.label} · {title}", 20, 2)
         options["name"] = f"{n.label} · {title}"
-    return label, {"synergy": "diamond", "plan": "square", "action": "triangle"}.get(n.role, "dot"), options
+    if n.kind == "action_shared":
+        label = wrap(n.label) + "\n" + text(lang, "in_plans", n=n.attrs.get("plans", 2))
+        options["font"]["bold"] = True
+    return label, shape, options
 
 
 def _edge(e: MapEdge, i: int, k: int, lang: str, names: dict[str, str], big: bool, view: str) -> dict:
     """vis-network options of the ``k``-th edge between the same two nodes."""
-    width = style.edge_width(_band_value(e.band) if e.band else e.quantity, e.unit) if not e.role else 2.5
+    width = style.edge_width(band_value(e.band) if e.band else e.quantity, e.unit) if not e.role else 2.5
+    dashes = style.DASHES.get(e.status, False)
+    if view == "plans" and e.role:
+        width, dashes = style.ROLE_WIDTHS.get(e.role, 2.5), style.ROLE_DASHES.get(e.role, False)
     options = {
         "id": f"e{i}", "name": e.label if not e.role else term("role", e.role, lang),
         "facts": edge_facts(e, names, lang), "width": width,
-        "color": {"color": category_colour(e.category), "highlight": "#000000", "opacity": 0.85},
-        "dashes": style.DASHES.get(e.status, False), "f": _filters(e.filters),
+        "color": {"color": edge_colour(view, e.category, e.role), "highlight": "#000000", "opacity": 0.85},
+        "dashes": dashes, "f": _filters(e.filters),
         "arrows": {"to": {"enabled": False}} if e.role else {"to": {"enabled": True, "scaleFactor": 0.7}},
         "smooth": False if big else {"enabled": True, "type": "curvedCW", "roundness": round(0.12 + 0.16 * k, 2)},
     }

@@ -6,6 +6,17 @@ from __future__ import annotations
 import math
 
 DASHES = {"existing": False, "planned": [14, 8], "potential": [5, 7]}
+# Node shapes by role: the legend draws the same ones (maps.legend).
+SHAPES = {"organisation": "dot", "aggregate": "hexagon", "synergy": "diamond", "plan": "square", "action": "triangle"}
+GROUP_SHAPE, GROUP_COLOUR = "hexagon", "#5b6f8a"  # groups of actors the page makes (click to open)
+SHARED_ACTION_SIZE = 34
+ROLE_SIZES = {"plan": 30, "action": 18}  # plans view: sizes by role (no tonnage to size them by)
+# Plans view: links by role (lead, partner, funder, action of the plan).
+ROLE_WIDTHS = {"lead": 5.0, "partner": 2.5, "funder": 2.5, "in_plan": 1.5}
+ROLE_DASHES = {"lead": False, "partner": [10, 6], "funder": [3, 5], "in_plan": False}
+LABEL_PRIORITY = {"plan": 4, "action_shared": 3, "synergy": 2, "aggregate": 2}
+LABEL_AREA = 34_000  # screen pixels per label kept at the default zoom (labels of other nodes show on hover)
+MIN_SCREEN_FONT = 14  # pixels: labels at least this big at the default zoom (the page enlarges them if needed)
 
 # Projector sizes (pixels at 100 % zoom).
 FONT_SIZE = 24

@@ -22,6 +22,7 @@ CATEGORY_COLOURS = {
 }
 SECTOR_PALETTE = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#8c564b", "#6a3d9a",
                   "#b8860b", "#d62728", "#17becf", "#7f7f7f", "#2ca02c", "#bcbd22", "#1f3a93", "#ff7f0e"]
+ROLE_COLOURS = {"lead": "#1b2a49", "partner": "#0072b2", "funder": "#b8860b", "in_plan": "#9aa5b1"}
 SYNERGY_STATUS_COLOURS = {"idea": "#f2c14e", "study": "#f28c28", "implemented": "#2e9e44", "abandoned": "#9a9a9a"}
 # Current treatments of outputs: recovery in greens, elimination in greys and reds, in the order bars stack.
 TREATMENT_COLOURS = {
@@ -47,3 +48,18 @@ def synergy_status_colour(status: str | None) -> str:
 def sector_colours(sectors) -> dict[str, str]:
     """A stable colour per sector name (sorted order), cycling the palette."""
     return {s: SECTOR_PALETTE[i % len(SECTOR_PALETTE)] for i, s in enumerate(sorted(set(sectors)))}
+
+
+# Pale fills of the communes of a territory on geographic maps, one per EPCI (stable: from its SIREN).
+EPCI_TINTS = ["#dbe8f5", "#e3f1dc", "#f7e6d2", "#ece0f3", "#f5f0cf", "#d9efee", "#f4dde4", "#e9e2cf"]
+
+
+def epci_tint(siren: str | None) -> str:
+    """A pale fill for the communes of one EPCI.
+
+    >>> epci_tint("200036465") == epci_tint("200036465"), epci_tint(None)
+    (True, '#eef1f5')
+    """
+    if not siren:
+        return "#eef1f5"
+    return EPCI_TINTS[sum(ord(c) * (i + 1) for i, c in enumerate(siren)) % len(EPCI_TINTS)]

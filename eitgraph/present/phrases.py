@@ -67,6 +67,52 @@ TEXTS = {
         "fact.id": "Identifiant",
         "loop_label": "Boucle {n} ({length} acteurs) : {names}",
         "fact.budget": "Budget prévisionnel", "fact.plans": "Nombre de plans", "fact.plan_type": "Type de plan",
+        "plans_legend": "Plans et actions",
+        "groups_legend": "Groupes",
+        "group_legend": "Groupe d'acteurs (cliquer pour l'ouvrir)",
+        "roles_legend": "Rôle de l'acteur dans l'action",
+        "approximate_legend": "contour pointillé : position approchée (centre de la commune)",
+        "approximate_position": "approchée (centre de la commune)",
+        "size_legend_plans": "Carré : plan ; triangle : action ; grand triangle rose : action commune à plusieurs "
+                             "plans ; rond : acteur",
+        "in_plans": "({n} plans)",
+        "fact.position": "Position",
+        "fullscreen": "Plein écran",
+        "present": "Mode présentation",
+        "filters": "Filtres et recherche",
+        "group_by": "Regrouper par",
+        "group.none": "aucun regroupement", "group.commune": "commune", "group.sector": "filière",
+        "group.category": "catégorie de matière",
+        "group_members": "{n} acteurs — cliquer pour ouvrir",
+        "north": "Nord",
+        "map_only": "Carte seule",
+        "scale_km": "{n} km", "scale_m": "{n} m",
+        "unplaced_row": "Acteurs sans localisation",
+        "tiles_failed": "fond de carte en ligne indisponible",
+        "geo_approximate": "{n} acteur(s) sans coordonnées placé(s) au centre de leur commune (contour pointillé) : "
+                           "position approchée.",
+        "geo_unplaced": "{n} acteur(s) sans coordonnées ni contour de commune : non placé(s), rangé(s) sous la carte.",
+        "geo_no_outlines": "Aucun contour de commune chargé : pas de fond de carte. Chargez le fichier IGN ADMIN "
+                           "EXPRESS du territoire (eitgraph load geometry COMMUNE.shp).",
+        "report.leads_title": "Pistes de synergie",
+        "report.leads_columns": "Piste|Intitulé, thème et type|Statut|Acteurs (rôle)|Depuis le rapport précédent",
+        "report.lead_new": "nouvelle",
+        "report.leads_since": "La dernière colonne compare au rapport précédent",
+        "report.actions_title": "Actions des plans",
+        "report.actions_columns": "Action et plan(s)|Statut|Budget € HT|Porteur",
+        "report.actions_intro": "{n} actions portées, accompagnées ou financées par des acteurs du territoire, "
+                                "{budget} € HT prévus au total (une action commune à plusieurs plans comptée une "
+                                "fois) :",
+        "report.other_actions": "{n} autres actions",
+        "report.shared_action": "commune à {n} plans",
+        "report.loops_title": "Boucles d'échanges",
+        "report.loops_intro": "{n} boucles fermées entre acteurs du territoire, dont {existing} faites uniquement "
+                              "d'échanges existants (trait plein) ; les autres attendent un échange prévu ou "
+                              "potentiel (tirets).",
+        "report.no_loops": "Aucune boucle fermée d'échanges entre acteurs du territoire.",
+        "report.indicators_title": "Indicateurs et définitions",
+        "report.since": "{delta} depuis le rapport précédent",
+        "report.broken": "barre coupée",
         "report.title": "Rapport au comité de pilotage",
         "report.kicker": "Écologie industrielle et territoriale",
         "report.everywhere": "tous les territoires chargés",
@@ -94,8 +140,9 @@ TEXTS = {
         "report.intro.locality": "Quatrième principe : les échanges restent locaux et impliquent les acteurs du "
                                  "territoire.",
         "report.section.network": "Analyse écologique du réseau d'échanges",
-        "report.intro.network": "Le réseau des échanges quantifiés en tonnes, lu comme un écosystème (Finn 1976) : "
-                                "débit total, part recyclée, structure des liens.",
+        "report.intro.network": "Le réseau des échanges existants quantifiés en tonnes, lu comme un écosystème "
+                                "(Finn 1976) : débit total, part recyclée, structure des liens. Les échanges prévus "
+                                "ou potentiels n'y entrent pas : une boucle qui en compte un ne recycle encore rien.",
         "report.section.evaluation": "Indicateurs d'évaluation de la démarche",
         "report.intro.evaluation": "Les indicateurs de suivi proposés au comité de pilotage dans le dossier de la "
                                    "démarche.",
@@ -172,6 +219,51 @@ TEXTS = {
         "fact.id": "Identifier",
         "loop_label": "Loop {n} ({length} actors): {names}",
         "fact.budget": "Planned budget", "fact.plans": "Number of plans", "fact.plan_type": "Plan type",
+        "plans_legend": "Plans and actions",
+        "groups_legend": "Groups",
+        "group_legend": "Group of actors (click to open it)",
+        "roles_legend": "Role of the actor in the action",
+        "approximate_legend": "dotted outline: approximate position (centre of the commune)",
+        "approximate_position": "approximate (centre of the commune)",
+        "size_legend_plans": "Square: plan; triangle: action; large pink triangle: action shared by several plans; "
+                             "dot: actor",
+        "in_plans": "({n} plans)",
+        "fact.position": "Position",
+        "fullscreen": "Full screen",
+        "present": "Presentation mode",
+        "filters": "Filters and search",
+        "group_by": "Group by",
+        "group.none": "no grouping", "group.commune": "commune", "group.sector": "sector",
+        "group.category": "material category",
+        "group_members": "{n} actors — click to open",
+        "north": "North",
+        "map_only": "Map only",
+        "scale_km": "{n} km", "scale_m": "{n} m",
+        "unplaced_row": "Actors without a location",
+        "tiles_failed": "online base map unavailable",
+        "geo_approximate": "{n} actor(s) without coordinates placed at the centre of their commune (dotted outline): "
+                           "approximate position.",
+        "geo_unplaced": "{n} actor(s) with neither coordinates nor a commune outline: not placed, shown under the map.",
+        "geo_no_outlines": "No commune outline loaded: no base map. Load the territory's IGN ADMIN EXPRESS file "
+                           "(eitgraph load geometry COMMUNE.shp).",
+        "report.leads_title": "Synergy leads",
+        "report.leads_columns": "Lead|Title, theme and type|Status|Actors (role)|Since the previous report",
+        "report.lead_new": "new",
+        "report.leads_since": "The last column compares with the previous report",
+        "report.actions_title": "Plan actions",
+        "report.actions_columns": "Action and plan(s)|Status|Budget € excl. VAT|Lead",
+        "report.actions_intro": "{n} actions led, partnered or funded by actors of the territory, {budget} € excl. "
+                                "VAT planned in all (an action shared by several plans counted once):",
+        "report.other_actions": "{n} other actions",
+        "report.shared_action": "shared by {n} plans",
+        "report.loops_title": "Loops of exchanges",
+        "report.loops_intro": "{n} closed loops between actors of the territory, {existing} of them made only of "
+                              "existing exchanges (solid line); the others wait for a planned or potential exchange "
+                              "(dashes).",
+        "report.no_loops": "No closed loop of exchanges between actors of the territory.",
+        "report.indicators_title": "Indicators and definitions",
+        "report.since": "{delta} since the previous report",
+        "report.broken": "bar cut",
         "report.title": "Steering committee report",
         "report.kicker": "Industrial and territorial ecology",
         "report.everywhere": "all loaded territories",
@@ -196,8 +288,9 @@ TEXTS = {
         "report.section.locality": "Locality",
         "report.intro.locality": "Fourth principle: exchanges stay local and involve the actors of the territory.",
         "report.section.network": "Ecological network analysis of the exchanges",
-        "report.intro.network": "The network of exchanges quantified in tonnes, read as an ecosystem (Finn 1976): "
-                                "throughput, cycled share, structure of the links.",
+        "report.intro.network": "The network of existing exchanges quantified in tonnes, read as an ecosystem "
+                                "(Finn 1976): throughput, cycled share, structure of the links. Planned or potential "
+                                "exchanges are left out: a loop that needs one cycles nothing yet.",
         "report.section.evaluation": "Programme evaluation indicators",
         "report.intro.evaluation": "The monitoring indicators the programme's dossier proposed to the steering "
                                    "committee.",
@@ -241,7 +334,8 @@ VOCABULARIES: dict[str, dict[str, tuple[str, str]]] = {
     "source_kind": {"territory": ("territoire", "territory"), "materials": ("matières", "materials"),
                     "groupings": ("groupements", "groupings"), "stakeholders": ("acteurs", "stakeholders"),
                     "diagnostics": ("diagnostics de flux", "diagnostics"), "synergies": ("synergies", "synergies"),
-                    "sirene": ("SIRENE", "sirene"), "plans": ("plans", "plans")},
+                    "sirene": ("SIRENE", "sirene"), "plans": ("plans", "plans"),
+                    "geometry": ("contours", "geometry")},
     # Node kinds of the views besides organisation kinds (model/organisation_kinds.py).
     "node_kind": {"synergy": ("Piste de synergie", "Synergy lead"), "commune": ("Commune", "Commune"),
                   "epci": ("EPCI", "EPCI"), "category": ("Catégorie de matière", "Material category"),

@@ -31,13 +31,19 @@ def _clip(label: str, width: int = 34) -> str:
 
 
 def stacked_bars(rows: list[tuple[str, dict[str, float]]], colours: dict[str, str], fmt: Callable[[float], str],
-                 segment_labels: dict[str, str] | None = None, width: int = 760, bar: int = 20) -> str:
+                 segment_labels: dict[str, str] | None = None, width: int = 760, bar: int = 20,
+                 cut_label: str = "barre coupée") -> str:
     """One horizontal bar per row, split into coloured segments (in ``colours`` order), total at the end,
     and a legend of the segments used."""
     names = segment_labels or {}
-    left, right, gap = 230, 90, 8
+    left, right, gap = 230, 150, 8
     used = [s for s in colours if any(v.get(s) for _, v in rows)]
-    top = max((sum(v.values()) for _, v in rows), default=0) or 1
+    totals = sorted((sum(v.values()) for _, v in rows), reverse=True)
+    top = totals[0] if totals else 0
+    # One dominant flow would flatten every other bar: the axis is cut above 1.3 × the second one, and the
+    # cut bar says so (its total is written in full).
+    cut = top > 4 * totals[1] if len(totals) > 1 and totals[1] > 0 else False
+    top = (1.3 * totals[1] if cut else top) or 1
     scale = (width - left - right) / top
     height = len(rows) * (bar + gap) + 30 + 22 * ((len(used) + 3) // 4)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
@@ -46,14 +52,21 @@ def stacked_bars(rows: list[tuple[str, dict[str, float]]], colours: dict[str, st
         y = 10 + i * (bar + gap)
         out.append(_text(left - 8, y + bar * 0.72, _clip(label), anchor="end"))
         x = float(left)
+        total = sum(segments.values())
+        shrink = min(1.0, top / total) if total else 1.0  # a cut bar keeps its proportions
         for s in used:
             value = segments.get(s, 0.0)
             if value:
-                w = max(value * scale, 0.5)
+                w = max(value * scale * shrink, 0.5)
                 out.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar}" fill="{colours[s]}">'
                            f'<title>{escape(f"{label} – {names.get(s, s)} : {fmt(value)}")}</title></rect>')
                 x += w
-        out.append(_text(x + 6, y + bar * 0.72, fmt(sum(segments.values())), size=12, fill="#444"))
+        if shrink < 1:  # the cut: two white slashes across the bar
+            mid = left + (x - left) * 0.72
+            out.append(f'<path class="cut" d="M{mid - 4:.1f},{y + bar + 2} L{mid + 2:.1f},{y - 2} M{mid + 3:.1f},'
+                       f'{y + bar + 2} L{mid + 9:.1f},{y - 2}" stroke="#fff" stroke-width="3"/>')
+        out.append(_text(x + 6, y + bar * 0.72, fmt(total) + (f" ({cut_label})" if shrink < 1 else ""), size=12,
+                         fill="#444"))
     y = len(rows) * (bar + gap) + 24
     for k, s in enumerate(used):
         lx, ly = 10 + (k % 4) * (width // 4), y + (k // 4) * 22
