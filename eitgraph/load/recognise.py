@@ -8,12 +8,14 @@ which command loads what a load needs first.
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import shipped
 from ..errors import EitgraphError, InputError, Location, ValidationError
+from ..safety.inputs import check_input_file, is_url
 from ..values import fold
 from .excel import open_workbook
 from .headers import first_rows, sheet_names
@@ -144,7 +146,10 @@ def shipped_reference(name: str | Path) -> Path | None:
 
 def resolve_input(path: str | Path) -> tuple[Path, bool]:
     """(the file to read, whether it is a shipped reference file): a path that exists, else a reference file
-    shipped with eitgraph of that name (``eitgraph load territory perimetre-epci-a-fp.csv`` from any folder)."""
+    shipped with eitgraph of that name (``eitgraph load territory perimetre-epci-a-fp.csv`` from any folder).
+    A URL is refused (eitgraph does not download) and a pipe or device is refused before anything opens it."""
+    if not str(path).startswith("reference:") and (is_url(str(path)) or os.path.lexists(path)):
+        return check_input_file(path), False
     path = Path(path)
     if str(path).startswith("reference:") or not path.exists():
         ref = shipped_reference(path)
@@ -201,8 +206,9 @@ def hints(path: Path, kind: str, sheet: str | None):
         headers_wrong = any(p.problem.startswith("required column missing") for p in problems)
         other = better_kind(path, kind, sheet) if headers_wrong else None
         if other is not None:
-            problems.append(InputError(f"this looks like a {other.kind} file (its headers {', '.join(other.headers[:5])}"
-                                          f"): eitgraph load {other.kind} {path.name}", Location(str(path))))
+            problems.append(InputError(f"this looks like a {other.kind} file (its headers "
+                                       f"{', '.join(other.headers[:5])}): eitgraph load {other.kind} {path.name}",
+                                       Location(str(path))))
         if [p.problem for p in problems] != [p.problem for p in exc.problems]:
             raise ValidationError(problems) from None
         raise

@@ -10,15 +10,20 @@ from pathlib import Path
 
 from ..errors import InputError, Location
 
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+://")
+URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+://")
 _URL_AS_PATH = re.compile(r"^(?:https?|ftps?|sftp|s3|gs|file|smb):/", re.IGNORECASE)  # « http://… » once a Path
+
+
+def is_url(text: str) -> bool:
+    """A URL, also once a Path has folded its « // » into « / »."""
+    return bool(URL.match(text) or (_URL_AS_PATH.match(text) and not os.path.lexists(text)))
 
 
 def check_input_file(path: str | Path) -> Path:
     """``path`` if it is a regular local file eitgraph can read; an :class:`InputError` saying what it is
     otherwise. Checked before anything opens it: opening a FIFO waits for a writer forever."""
     text = str(path)
-    if _URL.match(text) or (_URL_AS_PATH.match(text) and not os.path.lexists(text)):
+    if is_url(text):
         raise InputError("eitgraph reads local files only, it does not download; save the file and give "
                          "its path", Location(text))
     path = Path(path)
