@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from pathlib import Path
@@ -98,6 +99,7 @@ def serve(obj: Context, stop, idle):
         click.echo(f"Stopped the eitgraph server of {folder} (process {pid})." if pid
                    else f"No eitgraph server runs for {folder}.")
         return
+    os.umask(0o077)  # this command only serves the folder: what the engine creates is its owner's only
     server = service.own(folder, obj.config.heap, "foreground", wait=10)
 
     def ready(endpoint):

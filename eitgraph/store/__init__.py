@@ -18,6 +18,7 @@ from neo4j import exceptions as neo4j_errors
 
 from ..config import StoreConfig
 from ..errors import ConfigError, QueryError, StoreError
+from ..safety.private import secure_tree
 from . import embedded, folder, jvm, service
 
 if TYPE_CHECKING:
@@ -247,4 +248,8 @@ class Store:
         if self.driver is not None:
             with contextlib.suppress(Exception):
                 self.driver.close()
+        if self.config.embedded and self._server is None:
+            # Files a server of another process created for this user's work (it may run under a wider
+            # umask, e.g. `eitgraph serve` started by hand) become private too.
+            secure_tree(self.config.data_dir)
         self._release()

@@ -142,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", action="append", default=[], help="create this database if missing")
     parser.add_argument("--wait", type=float, default=0.0, help="seconds to wait for a stopping server")
     args = parser.parse_args(argv)
+    # This process only serves the folder: everything the engine creates in it is its owner's only.
+    os.umask(0o077)
     data_dir = args.data_dir.expanduser().resolve()
     stamp = time.strftime("%Y-%m-%d %H:%M:%S")
     try:
