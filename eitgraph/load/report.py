@@ -32,6 +32,8 @@ class LoadReport:
     skipped: int = 0                                         # rows left out (--on-error skip)
     errors_file: str | None = None
     undone: bool = False
+    rows_read: int | None = None                             # rows of the file, when a reader kept only some
+    left_out: dict[str, int] = field(default_factory=dict)   # rows a reader's filter left out, by reason
 
     @property
     def warnings(self) -> list[str]:
@@ -45,7 +47,12 @@ class LoadReport:
         else:
             verb = "would write" if self.dry_run else "wrote"
             parts = ", ".join(f"{v} {k}" for k, v in self.written.items()) or "nothing"
-            head = f"{self.dataset}: {self.rows} rows read from {self.file}; {verb} {parts}"
+            if self.rows_read is not None and self.rows_read != self.rows:
+                reasons = ", ".join(f"{n:,} {_LEFT_OUT.get(k, k)}" for k, n in self.left_out.items() if n)
+                head = (f"{self.dataset}: {self.rows_read:,} rows read from {self.file}, {self.rows:,} kept"
+                        + (f" (left out: {reasons})" if reasons else "") + f"; {verb} {parts}")
+            else:
+                head = f"{self.dataset}: {self.rows} rows read from {self.file}; {verb} {parts}"
         changed = sum(self.changed.values())
         if not changed and not self.deleted:
             tail = "; nothing changes in the graph" if self.dry_run else "; nothing changed in the graph"
@@ -61,6 +68,10 @@ class LoadReport:
         if not self.dry_run:
             tail += f" ({self.seconds:.1f} s)"
         return head + tail
+
+
+_LEFT_OUT = {"closed": "closed", "outside": "outside the territory", "abroad": "abroad",
+             "not_in_graph": "commune not in the graph", "unknown_commune": "unknown commune code"}
 
 
 @dataclass
