@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .config import StoreConfig
+from .config import StoreConfig, project_data_dir
 from .errors import EitgraphError, InputError, QueryError, StoreError, ValidationError
 from .version import __version__
 
@@ -44,6 +44,7 @@ __all__ = [
     "__version__",
     "example_manifest",
     "open",
+    "project_data_dir",
 ]
 
 

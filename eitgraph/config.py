@@ -94,6 +94,27 @@ class StoreConfig:
         return f"Neo4j server {split_credentials(self.uri)[0]}{user}{db}"
 
 
+def project_data_dir(start: str | os.PathLike | None = None, env: dict | None = None) -> Path:
+    """The data folder a notebook or script inside the project shares with the CLI: ``EITGRAPH_DATA`` if
+    set, else ``eitgraph-data`` at the root of the project that holds ``start`` (the current folder; the
+    nearest folder up with a ``pyproject.toml``), else ``./eitgraph-data`` — not a second store in
+    ``notebooks/``.
+
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp()).resolve(); (root / "pyproject.toml").touch(); (root / "notebooks").mkdir()
+    >>> project_data_dir(root / "notebooks", env={}) == root / DEFAULT_DATA_DIR
+    True
+    >>> project_data_dir(root / "notebooks", env={"EITGRAPH_DATA": str(root / "x")}) == root / "x"
+    True
+    """
+    env = os.environ if env is None else env
+    if env.get("EITGRAPH_DATA"):
+        return Path(env["EITGRAPH_DATA"]).expanduser().resolve()
+    here = Path(start or Path.cwd()).expanduser().resolve()
+    root = next((p for p in (here, *here.parents) if (p / "pyproject.toml").is_file()), here)
+    return root / DEFAULT_DATA_DIR
+
+
 def split_credentials(uri: str | None) -> tuple[str | None, str | None, str | None]:
     """(the URI without user information, user, password).
 

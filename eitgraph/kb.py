@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .catalogue import Catalogue
-    from .present.page import HtmlPage
     from .load.loading import Loader, LoadReport, Progress
+    from .present.page import HtmlPage
 
 
 class SchemaWarning(UserWarning):
@@ -224,10 +224,11 @@ class KnowledgeBase:
         self.close()
 
     # -- maps -----------------------------------------------------------------------
-    def map(self, view: str = "ecosystem", out: str | Path | None = None, **options) -> str | Path:
+    def map(self, view: str = "ecosystem", out: str | Path | None = None, **options) -> HtmlPage | Path:
         """An interactive, self-contained HTML map of a view (see :func:`eitgraph.maps.build_map` for the
-        views and options: territory, category, lang, anonymize, geo, max_nodes…); returns the HTML, or
-        writes it to ``out`` and returns that path."""
+        views and options: territory, category, lang, anonymize, geo, max_nodes…): written to ``out`` and
+        its path returned; without ``out``, the page itself (its HTML as a ``str`` that shows inline in
+        Jupyter)."""
         from .maps import build_map, write_map
 
         if out is not None:

@@ -5,6 +5,10 @@
 (True, ['note'])
 >>> "srcdoc=" in page._repr_html_() and "&lt;b&gt;ok" in page._repr_html_()
 True
+>>> class Printer:   # IPython's plain-text form (kept in a saved notebook next to the HTML one)
+...     text = print
+>>> page._repr_pretty_(Printer, cycle=False)
+<HtmlPage: 54 characters>
 """
 
 from __future__ import annotations
@@ -24,6 +28,10 @@ class HtmlPage(str):
         if height:
             page.height = height
         return page
+
+    def _repr_pretty_(self, p, cycle) -> None:
+        # IPython's plain-text form, kept next to the HTML one in a saved notebook: not the page again.
+        p.text(f"<HtmlPage: {len(self):,} characters>")
 
     def _repr_html_(self) -> str:
         return (f'<iframe srcdoc="{escape(str(self), quote=True)}" style="width:100%;height:{self.height}px;'
