@@ -32,6 +32,8 @@ class LoadReport:
     skipped: int = 0                                         # rows left out (--on-error skip)
     errors_file: str | None = None
     undone: bool = False
+    rows_read: int | None = None                             # rows of the file, when a reader kept only some
+    left_out: dict[str, int] = field(default_factory=dict)   # rows a reader's filter left out, by reason
 
     @property
     def warnings(self) -> list[str]:
