@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .catalogue import Catalogue
-    from .present.page import HtmlPage
     from .load.loading import Loader, LoadReport, Progress
+    from .present.page import HtmlPage
 
 
 class SchemaWarning(UserWarning):
