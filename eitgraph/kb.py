@@ -258,6 +258,14 @@ class KnowledgeBase:
                                          previous=read_previous(previous)), height=900)
         return write_report(self.graph, out, territory=territory, lang=lang, previous=previous)
 
+    def dossier(self, out: str | Path, territory: str | None = None, lang: str = "fr") -> Path:
+        """The COPIL dossier: one Excel workbook (``out``) with the indicators, synergy leads, stakeholder
+        matrix, flows by category, loops and plan actions of a territory, a formatted sheet each, headers
+        and coded values in ``lang`` (see :mod:`eitgraph.report.dossier`); returns its path."""
+        from .report.dossier import write_dossier
+
+        return write_dossier(out, self.query, self.indicators, territory=territory, lang=lang)
+
     def to_networkx(self, view: str = "ecosystem", territory: str | None = None, category: str | None = None):
         """A view of the graph as a :class:`networkx.MultiDiGraph` (the map views: ecosystem, material,
         loops, synergies, plans); nodes and edges keep their facts as attributes. Back to DataFrames with

@@ -43,8 +43,8 @@ def cli(ctx, uri, username, password, database, data_dir, debug):
 
 for command in (store.init, loading.load, store.status, questions.query, questions.queries, store.serve, store.demo,
                 store.schema, loading.kinds, loading.template, outputs.map_command, outputs.export_group,
-                questions.indicators, outputs.report_command, datasets.datasets, datasets.drop, datasets.undo,
-                datasets.duplicates, datasets.merge, store.geocode):
+                questions.indicators, outputs.report_command, outputs.dossier_command, datasets.datasets,
+                datasets.drop, datasets.undo, datasets.duplicates, datasets.merge, store.geocode):
     cli.add_command(command)
 
 

@@ -15,9 +15,20 @@ import click
 import pandas as pd
 
 from ..errors import ConfigError
-from ..safety.writing import csv_frame, flat, terminal_safe, write_frame_xlsx, write_output
+from ..present.text import people_frame
+from ..safety.writing import (
+    csv_excel_text,
+    csv_frame,
+    flat,
+    terminal_safe,
+    write_csv_excel,
+    write_frame_xlsx,
+    write_output,
+)
 
-FORMATS = ("table", "csv", "json", "xlsx")
+FORMATS = ("table", "csv", "json", "xlsx", "csv-excel")
+# What people read (French headers and words by default); csv and json are for scripts (raw names and codes).
+FOR_PEOPLE = ("table", "xlsx", "csv-excel")
 _JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -39,6 +50,8 @@ def render(df: pd.DataFrame, fmt: str) -> str:
         return terminal_safe(df.map(flat).to_string(index=False))
     if fmt == "csv":
         return csv_frame(df).to_csv(index=False)
+    if fmt == "csv-excel":
+        return csv_excel_text(df)
     if fmt == "json":
         records = df.astype(object).where(df.notna(), None).to_dict(orient="records")
         text = json.dumps(records, ensure_ascii=False, indent=2, default=_json_default)
@@ -47,20 +60,38 @@ def render(df: pd.DataFrame, fmt: str) -> str:
     raise ConfigError(f"format {fmt!r} writes a file: give --out")
 
 
+def file_format(fmt: str, out: Path | None) -> str:
+    """The format written: ``fmt``, or for ``table`` with a file, the one its suffix says (csv by default)."""
+    if fmt != "table" or out is None:
+        return fmt
+    return {".xlsx": "xlsx", ".json": "json"}.get(out.suffix.lower(), "csv")
+
+
+def output_lang(fmt: str, out: Path | None, lang: str | None) -> str:
+    """``lang``, or by default French for what people read (:data:`FOR_PEOPLE`) and ``en`` (raw) for scripts."""
+    return lang or ("fr" if file_format(fmt, out) in FOR_PEOPLE else "en")
+
+
 def write(df: pd.DataFrame, fmt: str, out: Path, sheet: str = "résultats") -> None:
     if fmt == "xlsx":
         write_frame_xlsx(df, out, sheet)
+    elif fmt == "csv-excel":
+        write_csv_excel(df, out)
     else:
         text = render(df, fmt) + ("" if fmt == "csv" else "\n")
         write_output(out, lambda tmp: tmp.write_text(text, encoding="utf-8", newline=""))
 
 
 def emit(df: pd.DataFrame, fmt: str, out: Path | None, sheet: str = "résultats", noun: str = "rows",
-         table: pd.DataFrame | None = None) -> None:
+         table: pd.DataFrame | None = None, lang: str | None = None) -> None:
     """What the CLI does with a result: write ``out`` (its format from ``fmt``, or from the file suffix
-    when ``fmt`` is ``table``), else print it; ``table`` is what a terminal table shows, if not ``df``."""
+    when ``fmt`` is ``table``), else print it; ``table`` is what a terminal table shows, if not ``df``.
+    ``lang="fr"``: headers and coded values in French (:func:`~eitgraph.present.text.people_frame`)."""
+    if lang == "fr":
+        df = people_frame(df, lang)
+        table = None if table is None else people_frame(table, lang)
     if out:
-        write(df, fmt if fmt != "table" else {".xlsx": "xlsx", ".json": "json"}.get(out.suffix, "csv"), out, sheet)
+        write(df, file_format(fmt, out), out, sheet)
         click.echo(terminal_safe(f"{len(df)} {noun} written to {out}"))
         return
     if fmt == "xlsx":

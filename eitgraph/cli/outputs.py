@@ -11,6 +11,7 @@ from ..analytics.views import VIEWS
 from ..maps.aggregate import LEVELS
 from ..maps.png import screenshot
 from ..rdf.export import SERIALIZERS, serialize
+from ..safety.writing import terminal_safe
 
 ANONYMIZE = ("Anonymise (the policy of eitgraph.present.anonymity): aliases instead of names except for public "
              "institutions, no persons or identifiers, quantities as decades.")
@@ -91,6 +92,25 @@ def report_command(obj, territory, out, lang, previous):
     with obj.open(quick=True) as kb:
         path = kb.report(out, territory=territory, lang=lang, previous=previous)
     click.echo(f"Report written to {path}")
+
+
+@click.command("dossier")
+@click.option("--territory", metavar="CODE", help="Territory code (EPCI SIREN, PETR-…, INSEE) [default: all].")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The .xlsx file to write.")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.pass_obj
+def dossier_command(obj, territory, out, lang):
+    """Write the COPIL dossier: one Excel workbook with a sheet each for the indicators, synergy leads,
+    stakeholder matrix, flows by category, loops and plan actions.
+
+    \b
+    Examples:
+        eitgraph dossier --territory PETR-THUR-DOLLER --out dossier-copil.xlsx
+        eitgraph dossier --territory 200036465 --lang en --out copil-workbook.xlsx
+    """
+    with obj.open(quick=True) as kb:
+        path = kb.dossier(out, territory=territory, lang=lang)
+    click.echo(terminal_safe(f"Dossier written to {path}"))
 
 
 @click.group("export")

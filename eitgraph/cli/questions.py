@@ -9,7 +9,7 @@ import click
 from ..catalogue import Catalogue
 from ..present.text import number
 from .context import Context, pairs
-from .output import FORMATS, emit
+from .output import FORMATS, emit, output_lang
 
 TABLE_COLUMNS = ["group", "code", "indicator", "value", "unit", "basis"]
 
@@ -52,24 +52,33 @@ def indicators(obj, territory, fmt, out, lang):
 @click.option("--out", type=click.Path(path_type=Path), help="Write to this file.")
 @click.option("--engine", type=click.Choice(["python", "cypher"]),
               help="For queries computed in Python: run their Cypher text instead (small graphs).")
+@click.option("--lang", type=click.Choice(["fr", "en"]),
+              help="fr: French headers and words; en: the raw column names and codes "
+                   "[default: fr for table, xlsx and csv-excel, en for csv and json].")
 @click.pass_obj
-def query(obj: Context, name, params, fmt, out, engine):
+def query(obj: Context, name, params, fmt, out, engine, lang):
     """Run a catalogue query (see 'eitgraph queries') or a .cypher file.
+
+    csv-excel is for a French Excel: ';' between cells, decimal comma, UTF-8 with a byte order mark.
 
     \b
     Examples:
         eitgraph query communes --param epci=200036465
         eitgraph query organisations -p tag="pilote EIT" --format xlsx --out pilotes.xlsx
+        eitgraph query synergy-leads --format csv-excel --out pistes.csv
+        eitgraph query communes --format csv --lang fr     # French headers for a script's reader too
     """
     # The query and its parameters are checked before the store is reached.
     q = Catalogue().get(name)
     params = pairs(params, "--param")
+    if lang and "lang" in q.parameters and "lang" not in params:
+        params["lang"] = lang
     q.bind(params)
     if engine == "python" and not q.python:
         raise click.BadParameter(f"query {q.name!r} has no Python implementation", param_hint="--engine")
     with obj.open(quick=True) as kb:
         df = kb.query(name, engine=engine, **params)
-    emit(df, fmt, out)
+    emit(df, fmt, out, lang=output_lang(fmt, out, lang))
 
 
 @click.command()

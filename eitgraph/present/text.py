@@ -10,6 +10,8 @@ and figures through this module; the words themselves are in :mod:`.phrases`.
 ('12\\u202f500', '12,500', '12.5', '0.04')
 >>> quantity(3.0, "t/an", "en"), value(33.3, "%", "fr")
 ('3 t/yr', '33,3\\u202f%')
+>>> column_label("kind", "fr"), column_label("x_y", "fr")
+("Type d'acteur", 'x_y')
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from datetime import date
 
 from ..model.materials import categories
 from ..model.organisation_kinds import KINDS
-from .phrases import MONTHS_FR, TEXTS, UNITS, VOCABULARIES
+from .phrases import COLUMNS, MONTHS_FR, TEXTS, UNITS, VOCABULARIES
 
 LANGS = ("fr", "en")
 EXCHANGE_STATUSES = ("existing", "planned", "potential")
@@ -124,6 +126,57 @@ def long_date(day: date, lang: str) -> str:
     if lang == "fr":
         return f"{day.day}{'er' if day.day == 1 else ''} {MONTHS_FR[day.month - 1]} {day.year}"
     return day.strftime("%d %B %Y").lstrip("0")
+
+
+def column_label(name: str, lang: str) -> str:
+    """The header people read for a column of the catalogue (:data:`~.phrases.COLUMNS`); other names as given."""
+    found = COLUMNS.get(name)
+    return word(lang, *found) if found else name
+
+
+# Columns whose codes have a vocabulary; « status » takes the first vocabulary that knows all its values.
+_CODED = {"type": ("synergy_type",), "role": ("role",), "treatment": ("treatment",), "direction": ("direction",),
+          "status": ("synergy_status", "action_status", "exchange_status"), "statuses": ("exchange_status",)}
+
+
+def _codes(values) -> set:
+    out = set()
+    for v in values:
+        out |= {x for x in (v if isinstance(v, (list, tuple)) else [v]) if isinstance(x, str) and x}
+    return out
+
+
+def _translator(column: str, values, lang: str):
+    """A function giving the word of one code of ``column`` (or of each code of a list), or None."""
+    if column == "kind":
+        return lambda code: kind_label(code, lang) if code in KINDS else code
+    if column == "category":
+        return lambda code: category_label(code, lang) if code in categories() else code
+    codes = _codes(values)
+    for vocabulary in _CODED.get(column, ()):
+        if codes and codes <= set(VOCABULARIES[vocabulary]):
+            return lambda code, vocabulary=vocabulary: term(vocabulary, code, lang)
+    return None
+
+
+def _each(translate):
+    def cell(v):
+        if isinstance(v, (list, tuple)):
+            return [translate(x) if isinstance(x, str) and x else x for x in v]
+        return translate(v) if isinstance(v, str) and v else v
+    return cell
+
+
+def people_frame(df, lang: str):
+    """A copy of a query's DataFrame for people: headers in ``lang`` (:func:`column_label`) and the coded
+    values of known columns (kind, status, type, role, treatment, direction, category) in words."""
+    out = df.copy()
+    for column in df.columns:
+        translate = _translator(str(column), df[column], lang)
+        if translate is not None:
+            out[column] = df[column].map(_each(translate))
+    out.columns = [column_label(str(c), lang) for c in df.columns]
+    return out
 
 
 def dataset_line(dataset: dict, lang: str) -> str:

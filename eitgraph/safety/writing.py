@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import OutputError
+from .sheetstyle import SheetLayout
 
 # C0 controls but tab, line feed and carriage return; DEL; C1 controls.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -112,6 +113,29 @@ def csv_frame(df):
     return out
 
 
+def _decimal_comma(value: Any) -> Any:
+    if isinstance(value, float) and math.isfinite(value):
+        return repr(float(value)).replace(".", ",")
+    return value
+
+
+def csv_excel_text(df) -> str:
+    """``df`` as CSV for a French Excel: ``;`` between cells, decimal comma, Windows line ends, and
+    neutralised like :func:`csv_frame` (a file writes it with a byte order mark: :func:`write_csv_excel`).
+
+    >>> import pandas as pd
+    >>> csv_excel_text(pd.DataFrame({"a": [1.5, 2.0], "b": ["=1+1", "x;y"]}))
+    'a;b\\r\\n1,5;\\'=1+1\\r\\n2,0;"x;y"\\r\\n'
+    """
+    return csv_frame(df).map(_decimal_comma).to_csv(index=False, sep=";", lineterminator="\r\n")
+
+
+def write_csv_excel(df, out: str | Path) -> Path:
+    """Write ``df`` with :func:`csv_excel_text`, UTF-8 with a byte order mark (Excel then reads accents)."""
+    text = csv_excel_text(df)
+    return write_output(out, lambda tmp: tmp.write_text(text, encoding="utf-8-sig", newline=""))
+
+
 def write_csv(df, out: str | Path) -> Path:
     """Write ``df`` as a UTF-8 CSV file, formula-safe (see the module)."""
     text = csv_frame(df).to_csv(index=False)
@@ -163,8 +187,9 @@ def set_cell(cell, value: Any) -> None:
 
 def write_xlsx(out: str | Path, sheets: Iterable[tuple[str, list[str], Iterable[Iterable[Any]]]],
                private: bool = False, after: Callable | None = None) -> Path:
-    """Write a workbook of ``(title, headers, rows)`` sheets with :func:`set_cell` (bold headers,
-    first row frozen). ``after(workbook)`` may add formatting. ``private``: readable by its owner only."""
+    """Write a workbook of ``(title, headers, rows)`` sheets with :func:`set_cell`, laid out for Excel
+    (:mod:`.sheetstyle`: bold frozen header row, autofilter, fitted widths, number and date formats).
+    ``after(workbook)`` may add formatting. ``private``: readable by its owner only."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -173,15 +198,20 @@ def write_xlsx(out: str | Path, sheets: Iterable[tuple[str, list[str], Iterable[
     bold = Font(bold=True)
     for title, headers, rows in sheets:
         ws = wb.create_sheet(sheet_title(title))
+        layout = SheetLayout()
         for j, h in enumerate(headers, start=1):
             cell = ws.cell(row=1, column=j)
             set_cell(cell, h)
             cell.font = bold
-        for i, row in enumerate(rows, start=2):
+            layout.cell(cell, header=True)
+        last = 0
+        for last, row in enumerate(rows, start=1):
             for j, value in enumerate(row, start=1):
                 if not _missing(value):
-                    set_cell(ws.cell(row=i, column=j), value)
-        ws.freeze_panes = "A2"
+                    cell = ws.cell(row=last + 1, column=j)
+                    set_cell(cell, value)
+                    layout.cell(cell)
+        layout.finish(ws, len(headers), last)
     if not wb.worksheets:
         wb.create_sheet("Feuil1")
     if after is not None:
@@ -189,9 +219,30 @@ def write_xlsx(out: str | Path, sheets: Iterable[tuple[str, list[str], Iterable[
     return write_output(out, lambda tmp: wb.save(tmp), private=private)
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def frame_value(value: Any) -> Any:
+    """A value of a query's DataFrame for a spreadsheet: store dates (and ISO date text) as dates."""
+    native = getattr(value, "to_native", None)  # the driver's Date and DateTime
+    if native is not None and not isinstance(value, (str, bytes)):
+        with contextlib.suppress(Exception):
+            value = native()
+    if isinstance(value, str) and len(value) == 10 and _ISO_DATE.fullmatch(value):
+        with contextlib.suppress(ValueError):
+            return dt.date.fromisoformat(value)
+    return value
+
+
+def frame_sheet(df, title: str) -> tuple[str, list[str], Iterable[tuple]]:
+    """A DataFrame as a ``(title, headers, rows)`` sheet for :func:`write_xlsx`."""
+    rows = (tuple(frame_value(v) for v in row) for row in df.itertuples(index=False, name=None))
+    return title, [str(c) for c in df.columns], rows
+
+
 def write_frame_xlsx(df, out: str | Path, sheet: str = "résultats") -> Path:
     """Write a DataFrame as a one-sheet workbook (see :func:`write_xlsx`)."""
-    return write_xlsx(out, [(sheet, [str(c) for c in df.columns], df.itertuples(index=False, name=None))])
+    return write_xlsx(out, [frame_sheet(df, sheet)])
 
 
 # -- output files ---------------------------------------------------------------------------------
