@@ -274,8 +274,8 @@ class Stop(Exception):
 
 
 def _stop_after_first_commit(monkeypatch):
-    from eitgraph.load import loading
-    wrote = loading._Writer.wrote
+    from eitgraph.load import pending
+    wrote = pending.Writer.wrote
     stopped = []
 
     def failing(self, n):
@@ -283,7 +283,7 @@ def _stop_after_first_commit(monkeypatch):
         if self.commits and not stopped:
             stopped.append(1)
             raise Stop("the machine stopped")
-    monkeypatch.setattr(loading._Writer, "wrote", failing)
+    monkeypatch.setattr(pending.Writer, "wrote", failing)
 
 
 def test_a_big_load_written_in_several_transactions_is_the_same(new_kb, territories):

@@ -7,6 +7,8 @@ open the knowledge base (and import it) only when they need the store, so ``--he
 
 from __future__ import annotations
 
+import contextlib
+import signal
 from pathlib import Path
 
 import click
@@ -49,4 +51,10 @@ for command in (store.init, loading.load, store.status, questions.query, questio
 
 
 def main() -> None:
-    cli(prog_name="eitgraph")
+    try:
+        cli(prog_name="eitgraph")
+    finally:
+        # The command is done, or has failed and said so: a Ctrl-C now would only cut the store's clean
+        # shutdown (and print nothing useful), so it is ignored while the process exits.
+        with contextlib.suppress(ValueError):
+            signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -100,6 +100,13 @@ def open_text(path: str | Path, encoding: str | None = None) -> tuple[io.TextIOB
         buffered.close()
         raise InputError("the file is empty", Location(str(path)))
     used = encoding or _sniff_encoding(head)
+    if used != "utf-16":  # a byte that does not fit in the first 64 KiB: said with its line, as the common reader does
+        cut = head if len(head) < (1 << 16) else head[: head.rfind(b"\n") + 1]
+        try:
+            decode(cut, str(path), used)
+        except InputError:
+            buffered.close()
+            raise
     try:
         stream = io.TextIOWrapper(buffered, encoding=used, newline="")
     except LookupError:

@@ -134,7 +134,7 @@ def _clean(value) -> str | None:
     return text or None
 
 
-class _Controls:
+class ControlChars:
     """Removes control characters from cells, remembering where, for one warning."""
 
     def __init__(self, table_location):
@@ -204,7 +204,7 @@ class _QuoteInsideCell(Exception):
 
 def _parse_csv(file: str, text: str, used: str, delim: str, header_row: int, strict: bool) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, strict=strict)
-    controls = _Controls(lambda row, col: Location(file, None, row, col)) if CONTROL.search(text) else None
+    controls = ControlChars(lambda row, col: Location(file, None, row, col)) if CONTROL.search(text) else None
     table = None
     ended_at = 0
     records_read = 0
@@ -215,39 +215,23 @@ def _parse_csv(file: str, text: str, used: str, delim: str, header_row: int, str
         except StopIteration:
             break
         except csv.Error as exc:
-            message = str(exc)
-            if "expected after" in message:
+            if "expected after" in str(exc):
                 raise _QuoteInsideCell from None
-            if "field limit" in message:
-                raise _too_long(None, Location(file, None, row_no)) from None
-            if "unexpected end of data" in message:
-                raise InputError(f"a quote (\") opened in this row is never closed: the {reader.line_num - row_no:,} "
-                                 "line(s) after it would be read as one cell; close the quote or remove it",
-                                 Location(file, None, row_no)) from None
-            raise InputError(f"cannot read this row as CSV: {message}", Location(file, None, row_no)) from None
+            raise csv_error(exc, file, row_no, reader.line_num - row_no) from None
         records_read += 1
         # A record is numbered by the line it starts on; line_num counts physical lines,
         # so quoted multi-line cells do not shift the numbers of the rows after them.
         ended_at = reader.line_num
         if records_read < header_row:
             continue
-        if cells and max(map(len, cells)) > MAX_CELL:
-            idx = max(range(len(cells)), key=lambda i: len(cells[i]))
-            headers = table.headers if table else []
-            raise _too_long(len(cells[idx]), Location(file, None, row_no, _column_name(headers, idx)))
         if table is None:
-            if len(cells) > MAX_COLUMNS:
-                raise _too_many_columns(len(cells), Location(file, None, row_no))
+            check_header(cells, file, row_no)
             if controls:
                 cells = [controls.clean(c, row_no, None) for c in cells]
             headers = [(_clean(c) or "") for c in cells]
             table = Table(file, None, row_no, headers, encoding=used, delimiter=delim)
             continue
-        if len(cells) > MAX_COLUMNS:
-            raise InputError(f"this row has {len(cells):,} cells, more than a spreadsheet holds ({MAX_COLUMNS:,})",
-                             Location(file, None, row_no))
-        if ended_at > row_no:
-            _check_swallowed(table, cells, row_no, ended_at, delim)
+        check_record(table, cells, row_no, ended_at, delim)
         if controls:
             cells = [controls.clean(c, row_no, _column_name(table.headers, i)) for i, c in enumerate(cells)]
         values = [c.strip() or None for c in cells]  # csv cells are always str: _clean inlined
@@ -260,6 +244,41 @@ def _parse_csv(file: str, text: str, used: str, delim: str, header_row: int, str
     if not table.rows:
         raise InputError("the file has a header but no data rows", Location(file, None, table.header_row))
     return table
+
+
+def csv_error(exc: csv.Error, file: str, row_no: int, lines_after: int) -> InputError:
+    """What the csv module's error means for the person who wrote the file."""
+    message = str(exc)
+    if "field limit" in message:
+        return _too_long(None, Location(file, None, row_no))
+    if "unexpected end of data" in message:
+        return InputError(f"a quote (\") opened in this row is never closed: the {lines_after:,} line(s) after it "
+                          "would be read as one cell; close the quote or remove it", Location(file, None, row_no))
+    if "expected after" in message:
+        return InputError("a quote (\") closes in the middle of a cell: put the whole cell between quotes with the "
+                          "quotes inside it doubled (\"\"), or remove them", Location(file, None, row_no))
+    return InputError(f"cannot read this row as CSV: {message}", Location(file, None, row_no))
+
+
+def check_header(cells: list[str], file: str, row_no: int) -> None:
+    """A header no spreadsheet could hold (a wrong delimiter, a file that is not a table) is refused."""
+    if cells and max(map(len, cells)) > MAX_CELL:
+        raise _too_long(max(map(len, cells)), Location(file, None, row_no))
+    if len(cells) > MAX_COLUMNS:
+        raise _too_many_columns(len(cells), Location(file, None, row_no))
+
+
+def check_record(table: Table, cells: list[str], row_no: int, ended_at: int, delim: str) -> None:
+    """A row read by the csv module that no spreadsheet would hold, or that swallowed the rows after it
+    (a quote left open), is refused where it starts. ``ended_at``: the line the record ends on."""
+    if cells and max(map(len, cells)) > MAX_CELL:
+        idx = max(range(len(cells)), key=lambda i: len(cells[i]))
+        raise _too_long(len(cells[idx]), Location(table.file, None, row_no, _column_name(table.headers, idx)))
+    if len(cells) > MAX_COLUMNS:
+        raise InputError(f"this row has {len(cells):,} cells, more than a spreadsheet holds ({MAX_COLUMNS:,})",
+                         Location(table.file, None, row_no))
+    if ended_at > row_no:
+        _check_swallowed(table, cells, row_no, ended_at, delim)
 
 
 def _check_swallowed(table: Table, cells: list[str], row_no: int, ended_at: int, delim: str) -> None:
@@ -330,7 +349,7 @@ def _excel_rows(ws, file: str, header_row: int) -> Table | None:
     declares is ignored (it may claim XFD1048576, or less than the data), and data rows are read no
     wider than the header."""
     ws.reset_dimensions()
-    controls = _Controls(lambda row, col: Location(file, ws.title, row, col))
+    controls = ControlChars(lambda row, col: Location(file, ws.title, row, col))
 
     def text(value, row: int, headers: list[str], idx: int) -> str | None:
         if isinstance(value, str):

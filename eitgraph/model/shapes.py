@@ -5,7 +5,7 @@ centroid, area and bounding box, in plain Python (a commune has a few hundred po
 >>> lon, lat = centroid(square); round(lon, 3), round(lat, 3)
 (7.05, 47.05)
 >>> round(area_km2(square))          # 0.1° × 0.1° at 47° N
-83
+84
 >>> bbox(square)
 (7.0, 47.0, 7.1, 47.1)
 >>> line = [[0, 0], [1, 0.00001], [2, 0], [2, 1], [0, 1], [0, 0]]

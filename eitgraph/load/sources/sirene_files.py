@@ -10,9 +10,19 @@ from pathlib import Path
 from ...errors import ConfigError, InputError, Location
 from ...graphread import GraphRead
 from ...model.communes import departement_of, reference
+from ...safety.writing import CONTROL
 from ...values import fold
 from ..streams import open_text
-from ..tables import EXCEL_SUFFIXES, Table, read_table, sniff_delimiter
+from ..tables import (
+    EXCEL_SUFFIXES,
+    ControlChars,
+    Table,
+    check_header,
+    check_record,
+    csv_error,
+    read_table,
+    sniff_delimiter,
+)
 
 ND = "[ND]"
 NOMENCLATURES = ("NAFRev2", "NAFRev1", "NAF1993", "NAP")
@@ -154,34 +164,50 @@ def _option_text(options: dict) -> str:
     return f"-o departement={','.join(options.get('departement') or [])}"
 
 
-def _iter_rows(path: Path, encoding, delimiter, sheet=None) -> tuple[list[str], object, str, str, str]:
-    """(headers, iterator of (row number, cells), encoding, delimiter, what) for a CSV, zipped CSV or
-    an Excel extract."""
-    if path.suffix.lower() in EXCEL_SUFFIXES:
+def _iter_rows(path: Path, encoding, delimiter, sheet=None) -> tuple[list[str], object, str, str, str, object]:
+    """(headers, iterator of (row number, cells), encoding, delimiter, what, control characters removed) for a
+    CSV, zipped CSV or an Excel extract. A streamed CSV gets the checks of the common reader, row by row: a
+    quote left open, a cell or a row no spreadsheet holds, control characters (removed, and said)."""
+    if path.suffix.lower() in (*EXCEL_SUFFIXES, ".xls"):  # an extract saved from a spreadsheet (.xls refused)
         table = read_table(path, sheet=sheet)
         rows = ((n, [c or "" for c in cells]) for n, cells in table.rows)
-        return table.headers, rows, table.encoding, table.delimiter, path.name
+        return table.headers, rows, table.encoding, table.delimiter, path.name, None
     stream, used, what = open_text(path, encoding)
-    first = stream.readline()
+    file = str(path)
+    try:
+        first = stream.readline()
+    except UnicodeDecodeError:
+        stream.close()
+        raise InputError(f"the header is not valid {used}; save the file as UTF-8 or give --encoding",
+                         Location(file, None, 1)) from None
     delim = delimiter or sniff_delimiter(first)
-    headers = [h.strip() for h in next(csv.reader([first], delimiter=delim), [])]
+    cells = next(csv.reader([first], delimiter=delim), [])
+    check_header(cells, file, 1)
+    headers = [CONTROL.sub("", h).strip() for h in cells]
+    shape = Table(file, None, 1, headers)
+    controls = ControlChars(lambda row, col: Location(file, None, row, col))
 
     def rows():
-        reader = csv.reader(stream, delimiter=delim)
+        # strict: a quote left open until the end of the file is an error, not one huge last cell.
+        reader = csv.reader(stream, delimiter=delim, strict=True)
         ended = 1
         try:
             for cells in reader:
                 start, ended = ended + 1, reader.line_num + 1
+                check_record(shape, cells, start, ended - 1, delim)
+                if any(CONTROL.search(c) for c in cells):
+                    cells = [controls.clean(c, start, headers[i] if i < len(headers) else None)
+                             for i, c in enumerate(cells)]
                 yield start, cells
         except UnicodeDecodeError:
             raise InputError(f"a byte after line {ended} is not valid {used}; save the file as UTF-8 or give "
-                             "--encoding", Location(str(path), None, ended + 1)) from None
+                             "--encoding", Location(file, None, ended + 1)) from None
         except csv.Error as exc:
-            raise InputError(f"the CSV cannot be read: {exc}", Location(str(path), None, ended + 1)) from None
+            raise csv_error(exc, file, ended + 1, reader.line_num - ended) from None
         finally:
             stream.close()
 
-    return headers, rows(), used, delim, what
+    return headers, rows(), used, delim, what, controls
 
 
 def read(path, sheet=None, encoding=None, delimiter=None, header_row: int | None = None, options: dict | None = None,
@@ -192,7 +218,7 @@ def read(path, sheet=None, encoding=None, delimiter=None, header_row: int | None
     options = options or {}
     if sheet and path.suffix.lower() not in EXCEL_SUFFIXES:
         raise InputError(f"--sheet {sheet!r} given but the file is not an Excel workbook", Location(str(path)))
-    headers, rows, used, delim, what = _iter_rows(path, encoding, delimiter, sheet)
+    headers, rows, used, delim, _what, controls = _iter_rows(path, encoding, delimiter, sheet)
     file = str(path)
     try:
         layout = layout_of(headers)
@@ -222,6 +248,10 @@ def read(path, sheet=None, encoding=None, delimiter=None, header_row: int | None
         _select_establishments(table, rows, keep, col, selection)
     else:
         _select_units(table, rows, keep, col, selection)
+    if not table.rows_read:
+        raise InputError("the file has a header but no data rows", Location(file, None, 1))
+    if controls is not None:
+        controls.note(table)
     return table
 
 
