@@ -37,8 +37,7 @@ def point(rec, ctx, commune: str | None = None) -> tuple[float, float] | None:
     lat, lon, x, y = (rec.get(c) for c in COLUMNS)
     if lat is not None or lon is not None:
         if lat is None or lon is None:
-            ctx.problems.add("latitude and longitude must be given together, in degrees (WGS84)",
-                             rec.loc("lat" if lat is None else "lon"))
+            ctx.problems.add("latitude and longitude must be given together, in degrees (WGS84)", rec.loc("lat"))
             return None
         if (abs(lat) > 90 or abs(lon) > 180) and lat > 1000 and lon > 1000:
             ctx.problems.add(f"latitude {lat:g} / longitude {lon:g} are not degrees (WGS84) (these look like "

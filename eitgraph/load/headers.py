@@ -44,6 +44,10 @@ def first_rows(path: str | Path, sheet: str | None = None, encoding: str | None 
                 values = [excel_cell_text(c) for c in cells]
                 if any(v is not None for v in values):
                     out.append((row_no, values))
+        except InputError:
+            raise
+        except Exception as exc:  # a damaged workbook: openpyxl fails in many ways; the reader says where
+            raise InputError(f"cannot read the workbook: {type(exc).__name__}", Location(file, sheet)) from None
         finally:
             wb.close()
         return out
@@ -61,7 +65,16 @@ def first_rows(path: str | Path, sheet: str | None = None, encoding: str | None 
         text, _ = decode(data[: data.rfind(b"\n") + 1] or data, file, encoding)
     lines = text.splitlines()[: limit]
     delim = delimiter or max(DELIMITERS, key=lambda d: sum(line.count(d) for line in lines))
-    for row_no, cells in enumerate(csv.reader(lines, delimiter=delim), start=1):
+    reader = csv.reader(lines, delimiter=delim)
+    row_no = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:  # a cell too long, a quote left open: the reader says where, when it reads the file
+            break
+        row_no += 1
         values = [c.strip() or None for c in cells]
         if any(v is not None for v in values):
             out.append((row_no, values))

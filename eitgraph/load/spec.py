@@ -43,7 +43,7 @@ from .records import (
     typed_records,
 )
 from .registry import SOURCES, Reader, Transform
-from .tables import Table
+from .tables import Table, read_table
 
 OPTION_TYPES = ("string", "boolean", "integer", "number", "list")
 
@@ -231,13 +231,18 @@ class LoaderSpec:
     def locate_header(self, path, sheet=None, encoding=None, delimiter=None) -> tuple[int, str | None]:
         """(row of the header, a note when title rows sit above it) of a table of this kind: the first of the
         first rows that names at least two of its columns. No such row: an error that says what was expected."""
-        rows = first_rows(path, sheet, encoding, delimiter)
+        try:
+            rows = first_rows(path, sheet, encoding, delimiter)
+        except InputError:
+            return 1, None  # a file that cannot be read: the reader says why, where
         if not rows:
             return 1, None
         found, best = find_header_row(rows, self.header_score)
         if found is None:
             if best >= 1 or rows[0][0] != 1:
                 return rows[0][0], None  # one known header: the usual "required column missing" says more
+            # Something wrong with the file itself (too wide, not a table, an old .xls) is said first.
+            read_table(path, sheet=sheet, encoding=encoding, delimiter=delimiter)
             expected = ", ".join(f"« {c.aliases[0]} »" for c in list(self.columns.values())[:6])
             where = Location(str(path), sheet)
             raise InputError(f"no header row found in the first {HEADER_SEARCH_ROWS} rows: no row names two of the "
