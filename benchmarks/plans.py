@@ -90,7 +90,7 @@ def main() -> int:
     variants = plan_variants(base_actions(args.actions, rng), args.plans, rng)
     files = [write_tet_workbook(work / f"plan{p}.xlsx", rows, keep_help_rows=True) for p, rows in enumerate(variants)]
     ok = True
-    with eitgraph.open(data_dir=work / "store") as kb:
+    with eitgraph.open(data_dir=work / "store", in_process=True) as kb:
         kb.load("referentiel", resources.path("reference", "referentiel-eci-structure.csv"))
         seconds = []
         for p, f in enumerate(files):

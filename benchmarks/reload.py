@@ -61,7 +61,7 @@ def main() -> int:
     os.environ["EITGRAPH_HEAP"] = args.heap
     data = Path(tempfile.mkdtemp(prefix="eitgraph-reload-store-"))
     results, ok = [], True
-    with eitgraph.open(data_dir=data) as kb:
+    with eitgraph.open(data_dir=data, in_process=True) as kb:
         kb.load("territory", shipped.path("reference", "perimetre-epci-a-fp.csv"), departement=["67", "68"])
         kb.load("materials", shipped.path("reference", "list_of_waste.csv"))
         kb.load("sirene", work / "sirene.csv")
