@@ -13,6 +13,8 @@ OPTIONAL MATCH (o)-[:LOCATED_IN]->(c:Territory)
 WITH s, o, p,
      $territory IS NULL OR c.code = $territory
        OR EXISTS { MATCH (c)-[:PART_OF*1..3]->(:Territory {code: $territory}) } AS inside
+// Sorted before collect(): the lists read in the same order whatever the store.
+ORDER BY o.name, p.role
 WITH s, collect(CASE WHEN o IS NULL THEN null ELSE o.name + coalesce(' (' + p.role + ')', '') END) AS parties,
      count(o) AS organisations, sum(CASE WHEN inside AND o IS NOT NULL THEN 1 ELSE 0 END) AS inside
 WHERE $territory IS NULL OR inside > 0

@@ -32,7 +32,8 @@ LEGS = [(key, scheme) for key in keys() for scheme in SCHEMES]
 PETR = "PETR-THUR-DOLLER"
 
 # Parameters per catalogue query: the defaults first, then the cases the embedded tests use.
-# "@plan" and "@stakeholder" are taken from the data (the first plan id, the first action lead).
+# "@plan", "@stakeholder" and "@site" are taken from the data (the first plan id, the first action lead, the
+# first organisation with a diagnostic flow).
 CASES: dict[str, list[dict]] = {
     "actions-by-stakeholder": [{}, {"role": "financeur"}, {"plan": "@plan"}, {"stakeholder": "@stakeholder"}],
     "circular-loops": [{}, {"max_length": 3}, {"status": "existing"}, {"territory": PETR},
@@ -51,6 +52,13 @@ CASES: dict[str, list[dict]] = {
     "shared-suppliers": [{}, {"min_organisations": 3, "status": "existing"}, {"territory": PETR}],
     "stakeholder-matrix": [{}, {"territory": PETR, "urgent_min": 9}, {"lang": "en"}],
     "substitution-candidates": [{}, {"radius_km": 30, "top": 100}, {"territory": PETR, "category": "wood"}],
+    "synergy-leads": [{}, {"territory": PETR}, {"status": "implemented"}],
+    "plan-actions": [{}, {"territory": PETR}, {"status": "in_progress"}],
+    "workshops": [{}, {"territory": PETR}, {"kind": "steering_committee"}],
+    "organisation-flows": [{"organisation": "@site"}],
+    # The example places every organisation: an empty answer, compared with parameters only.
+    "actors-without-coordinates": [{"territory": "200036465"}, {"territory": PETR}],
+    "actors-without-diagnostics": [{}, {"territory": PETR, "kind": "ess"}],
 }
 
 
@@ -132,6 +140,9 @@ def resolve(params: dict, embedded) -> dict:
             out[name] = kb.cypher("MATCH (p:Plan) RETURN p.id AS id ORDER BY id LIMIT 1")["id"][0]
         elif value == "@stakeholder":
             out[name] = kb.cypher("MATCH (o)-[:LEADS]->(:Action) RETURN o.id AS id ORDER BY id LIMIT 1")["id"][0]
+        elif value == "@site":
+            out[name] = kb.cypher("MATCH (o:Organisation)-[:OUTPUTS]->() RETURN DISTINCT o.id AS id ORDER BY id "
+                                  "LIMIT 1")["id"][0]
     return out
 
 
