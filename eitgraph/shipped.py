@@ -33,3 +33,7 @@ def path(name: str, *parts: str) -> Path:
     """A file inside one of the resource folders."""
     return folder(name).joinpath(*parts)
 
+
+def loader_kinds() -> list[str]:
+    """The source kinds: one mapping each in ``loaders/`` (read without importing any transform)."""
+    return sorted(p.stem for p in folder("loaders").glob("*.yaml"))

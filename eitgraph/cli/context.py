@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from ..kb import KnowledgeBase
 
 
+# Output formats of query and indicators (written by .output, which imports pandas: only when a command writes).
+FORMATS = ("table", "csv", "json", "xlsx", "csv-excel")
+
+
 class Context:
     def __init__(self, config: StoreConfig, debug: bool):
         self.config = config
@@ -74,3 +78,22 @@ def progress_factory(label: str):
             bar.__exit__(None, None, None)
 
     return progress
+
+
+class LazyChoice(click.Choice):
+    """A choice whose values come from the library when the command is used, not when the command line
+    starts: the modules that hold them import pandas, networkx or rdflib, which ``eitgraph status`` never needs."""
+
+    def __init__(self, values):
+        self._values, self._cached = values, None
+        super().__init__([])
+
+    @property
+    def choices(self):
+        if self._cached is None:
+            self._cached = list(self._values())
+        return self._cached
+
+    @choices.setter
+    def choices(self, _value) -> None:
+        pass  # click sets them in __init__; they are read from the library instead

@@ -7,9 +7,6 @@ from pathlib import Path
 import click
 
 from .. import shipped
-from ..load.blank_workbooks import write_template
-from ..load.recognise import recognise, resolve_input
-from ..load.spec import LoaderSpec, available_kinds
 from ..safety.writing import terminal_safe
 from ..values import parse_boolean
 from .context import Context, pairs, progress_factory
@@ -45,7 +42,7 @@ def load(obj: Context, args, dry_run, dataset_id, sheet, header_row, encoding, d
         eitgraph load sirene StockEtablissement_utf8.zip -o departement=68
         eitgraph load diagnostics diagnostics.xlsx -o site_from=sheet
     """
-    kind, files = (args[0], args[1:]) if args[0] in available_kinds() and not Path(args[0]).is_file() else (None, args)
+    kind, files = (args[0], args[1:]) if args[0] in shipped.loader_kinds() and not Path(args[0]).is_file() else (None, args)
     if not files:
         raise click.UsageError(f"give the file(s) to load as {kind}: eitgraph load {kind} FILE")
     opts = pairs(options, "--option")
@@ -68,6 +65,8 @@ def load(obj: Context, args, dry_run, dataset_id, sheet, header_row, encoding, d
 def _input(name: str, kind: str | None, sheet: str | None) -> tuple[Path, str]:
     """The file to read (a shipped reference file by its name) and its kind (recognised from its headers
     when not given), each said on stderr."""
+    from ..load.recognise import recognise, resolve_input
+
     path, from_reference = resolve_input(name)
     if from_reference:
         click.echo(terminal_safe(f"{name}: the reference file shipped with eitgraph ({path})"), err=True)
@@ -80,13 +79,15 @@ def _input(name: str, kind: str | None, sheet: str | None) -> tuple[Path, str]:
 
 
 @click.command()
-@click.argument("kind", type=click.Choice(available_kinds()), required=False)
+@click.argument("kind", type=click.Choice(shipped.loader_kinds()), required=False)
 def kinds(kind):
     """List the source kinds, or the columns and options of one.
 
     Example: eitgraph kinds stakeholders
     """
-    for name in [kind] if kind else available_kinds():
+    from ..load.spec import LoaderSpec
+
+    for name in [kind] if kind else shipped.loader_kinds():
         spec = LoaderSpec.load(name)
         click.secho(name, bold=True)
         click.echo(f"  {' '.join(spec.description.split())}")
@@ -100,7 +101,7 @@ def kinds(kind):
 
 
 @click.command()
-@click.argument("kind", type=click.Choice(available_kinds()))
+@click.argument("kind", type=click.Choice(shipped.loader_kinds()))
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="The .xlsx to write.")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
 def template(kind, out, lang):
@@ -108,6 +109,8 @@ def template(kind, out, lang):
 
     Example: eitgraph template diagnostics --out diagnostic-flux.xlsx
     """
+    from ..load.blank_workbooks import write_template
+
     write_template(kind, out, lang)
     where = "the sheet « Fichier dimport » from row 4" if kind == "plans" else "the first sheet"
     click.echo(f"Wrote {out}: fill {where}, then 'eitgraph load {kind} {out}'.")

@@ -26,7 +26,6 @@ from ..safety.writing import (
     write_output,
 )
 
-FORMATS = ("table", "csv", "json", "xlsx", "csv-excel")
 # What people read (French headers and words by default); csv and json are for scripts (raw names and codes).
 FOR_PEOPLE = ("table", "xlsx", "csv-excel")
 _JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

@@ -7,11 +7,21 @@ from pathlib import Path
 
 import click
 
-from ..analytics.views import VIEWS
-from ..maps.aggregate import LEVELS
-from ..maps.png import screenshot
-from ..rdf.export import SERIALIZERS, serialize
 from ..safety.writing import terminal_safe
+from .context import LazyChoice
+
+
+def _levels():
+    from ..maps.aggregate import LEVELS
+
+    return LEVELS
+
+
+def _serializers():
+    from ..rdf.export import SERIALIZERS
+
+    return SERIALIZERS
+
 
 ANONYMIZE = ("Anonymise (the policy of eitgraph.present.anonymity): aliases instead of names except for public "
              "institutions, no persons or identifiers, quantities as decades.")
@@ -19,7 +29,7 @@ ANONYMIZE = ("Anonymise (the policy of eitgraph.present.anonymity): aliases inst
 
 @click.command("map")
 @click.option("--view", default="ecosystem", show_default=True, metavar="VIEW",
-              help=f"{', '.join(VIEWS)}, or material:CATEGORY.")
+              help="ecosystem, material, loops, synergies, plans…, or material:CATEGORY (an unknown view lists them).")
 @click.option("--territory", metavar="CODE", help="Only what lies in this territory (INSEE, EPCI SIREN, PETR-…).")
 @click.option("--category", metavar="CAT", help="Material category (code or French/English name).")
 @click.option("--out", type=click.Path(path_type=Path), help="HTML file [default: carte-VIEW.html].")
@@ -32,7 +42,7 @@ ANONYMIZE = ("Anonymise (the policy of eitgraph.present.anonymity): aliases inst
               help="Also write a still image of the map alone (no controls), 1920×1080, through headless Chromium.")
 @click.option("--max-nodes", type=click.IntRange(min=1), default=1500, show_default=True,
               help="Node budget: above it organisations are grouped by commune, EPCI or category.")
-@click.option("--aggregate", "aggregate_by", type=click.Choice(LEVELS), help="Always group organisations by this.")
+@click.option("--aggregate", "aggregate_by", type=LazyChoice(_levels), help="Always group organisations by this.")
 @click.option("--tiles", metavar="ign|osm|URL",
               help="With --geo: an online base map (IGN Plan, OpenStreetMap or an https URL with {z}/{x}/{y}); "
                    "without it the page makes no request.")
@@ -68,6 +78,8 @@ def map_command(obj, view, territory, category, out, lang, anonymize, geo, color
             page = out if out is not None else Path(tmp) / "map.html"
             if out is None:
                 page.write_text(html, encoding="utf-8")
+            from ..maps.png import screenshot
+
             screenshot(page, png)
         click.echo(f"Wrote {png}")
 
@@ -119,7 +131,7 @@ def export_group():
 
 
 @export_group.command("rdf")
-@click.option("--format", "fmt", type=click.Choice(list(SERIALIZERS)), help="Default: from the file suffix, else ttl.")
+@click.option("--format", "fmt", type=LazyChoice(_serializers), help="Default: from the file suffix, else ttl.")
 @click.option("--territory", metavar="CODE", help="Only what lies in this territory (INSEE, EPCI SIREN, PETR-…).")
 @click.option("--anonymize", is_flag=True, help=ANONYMIZE + " No coordinates or amounts.")
 @click.option("--no-provenance", is_flag=True, help="Leave out the datasets and prov:wasDerivedFrom links.")
@@ -138,5 +150,7 @@ def export_rdf(obj, fmt, territory, anonymize, no_provenance, out):
     with obj.open(quick=True) as kb:
         graph = kb.to_rdf(territory=territory, anonymize=anonymize, provenance=not no_provenance)
     out.parent.mkdir(parents=True, exist_ok=True)
+    from ..rdf.export import serialize
+
     out.write_text(serialize(graph, fmt), encoding="utf-8")
     click.echo(f"Wrote {out}: {len(graph)} triples ({fmt}).")

@@ -8,8 +8,7 @@ import click
 
 from ..catalogue import Catalogue
 from ..present.text import number
-from .context import Context, pairs
-from .output import FORMATS, emit, output_lang
+from .context import FORMATS, Context, pairs
 
 TABLE_COLUMNS = ["group", "code", "indicator", "value", "unit", "basis"]
 
@@ -41,6 +40,8 @@ def indicators(obj, territory, fmt, out, lang):
     """
     with obj.open(quick=True) as kb:
         df = kb.indicators(territory=territory, lang=lang)
+    from .output import emit
+
     emit(df, fmt, out, sheet="indicateurs", noun="indicators",
          table=df[TABLE_COLUMNS].assign(value=df["value"].map(_plain)))
 
@@ -78,6 +79,8 @@ def query(obj: Context, name, params, fmt, out, engine, lang):
         raise click.BadParameter(f"query {q.name!r} has no Python implementation", param_hint="--engine")
     with obj.open(quick=True) as kb:
         df = kb.query(name, engine=engine, **params)
+    from .output import emit, output_lang
+
     emit(df, fmt, out, lang=output_lang(fmt, out, lang))
 
 

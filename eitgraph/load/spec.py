@@ -24,6 +24,8 @@ from typing import Any
 
 import yaml
 
+FAST_YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
+
 from .. import shipped
 from ..errors import ConfigError, EitgraphError, InputError, Location, Problems
 from ..model.graph import PROVENANCE, Model
@@ -321,7 +323,7 @@ def _raw(kind: str) -> dict:
     if not path.exists():
         raise ConfigError(f"unknown source kind {kind!r}; known kinds: {', '.join(available_kinds())}")
     with open(path, encoding="utf-8") as fh:
-        raw = yaml.safe_load(fh)
+        raw = yaml.load(fh, Loader=FAST_YAML)
     base_kind = raw.pop("extends", None)
     if base_kind:
         base = _raw(base_kind)
@@ -384,4 +386,4 @@ def kind_ranks() -> dict[str, int]:
 
 
 def available_kinds() -> list[str]:
-    return sorted(p.stem for p in shipped.folder("loaders").glob("*.yaml"))
+    return shipped.loader_kinds()

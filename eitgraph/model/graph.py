@@ -171,7 +171,7 @@ def parse_model(raw: dict) -> Model:
 def load_model(path: Path | None = None) -> Model:
     path = path or shipped.path("schema", "model.yaml")
     with open(path, encoding="utf-8") as fh:
-        return parse_model(yaml.safe_load(fh))
+        return parse_model(yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))  # libyaml: 10× faster
 
 
 # Property indexes declared before the store work (2026-11) that no shipped query, look-up or write uses:
