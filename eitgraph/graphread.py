@@ -77,6 +77,9 @@ OUTLINES = ("MATCH (t:Territory) WHERE t.outline IS NOT NULL AND t.centroid_lon 
             "t.centroid_lat AS lat, t.centroid_lon AS lon, collect(e.code)[0] AS epci")
 OUTLINES_OF = ("MATCH (t:Territory) WHERE t.code IN $codes AND t.outline IS NOT NULL "
                "RETURN t.code AS code, t.outline AS outline")
+# One Dataset node, and the datasets whose load stopped between two of its transactions (load.pending).
+DATASET_NODE = "MATCH (d:Dataset {id: $id}) RETURN properties(d) AS p"
+PENDING_DATASETS = "MATCH (d:Dataset) WHERE d.pending IS NOT NULL RETURN d.id AS id"
 DATASETS = ("MATCH (d:Dataset) RETURN d.id AS id, d.kind AS kind, d.file AS file, d.rows AS rows, "
             "d.loaded_at AS loaded_at, d.sha256 AS sha256 ORDER BY d.loaded_at, d.id")
 PLANS = "MATCH (p:Plan) RETURN p.id AS id, p.name AS name, p.type AS type ORDER BY p.id"

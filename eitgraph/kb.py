@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from . import shipped
 from .config import StoreConfig
 from .errors import ConfigError, QueryError, StoreError
-from .graphread import GraphRead
+from .graphread import PENDING_DATASETS, GraphRead
 from .model.graph import Model, load_model
 from .store import Store
 
@@ -52,7 +52,7 @@ class KnowledgeBase:
         # What analytics, views and exports read.
         self.graph = GraphRead(self.store.records, self.model, raw=functools.partial(self.store.records, convert=False))
         # A load written in several transactions was interrupted (see eitgraph.load.pending): put it back.
-        if self.store.records("MATCH (d:Dataset) WHERE d.pending IS NOT NULL RETURN d.id AS id LIMIT 1", leader=True):
+        if self.store.records(PENDING_DATASETS + " LIMIT 1", leader=True):
             self.loader.recover()
 
     @cached_property

@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import EitgraphError
+from .datasets import dataset_node
 from .notes import Note
 from .report import LoadReport
 from .spec import LoaderSpec
@@ -20,10 +21,9 @@ class Cascades:
         """Plan again, in the same transaction, the datasets whose links to organisations this load
         moved (a node merged, split or gone): their files are read again from the copies kept."""
         for other in datasets:
-            rows = tx.run("MATCH (d:Dataset {id: $id}) RETURN properties(d) AS p", id=other).single()
-            if rows is None:
+            previous = dataset_node(tx, other)
+            if previous is None:
                 continue  # relationships written outside eitgraph's datasets: left alone
-            previous = rows["p"]
             history = json.loads(previous.get("history") or "[]")
             state = history[-1].get("state", len(history) - 1) if history else -1
             event = history[state] if 0 <= state < len(history) else None

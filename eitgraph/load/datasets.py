@@ -10,10 +10,18 @@ import time
 from pathlib import Path
 
 from ..errors import EitgraphError
+from ..graphread import DATASET_NODE
+from ..store import plain
 from .graphbatch import GraphBatch
 from .planstate import DECISIONS
 from .report import LoadReport
 from .spec import LoaderSpec
+
+
+def dataset_node(tx, dataset_id: str) -> dict | None:
+    """What the Dataset node of this id holds, read inside the transaction ``tx``; None if there is none."""
+    row = tx.run(DATASET_NODE, id=dataset_id).single()
+    return plain(row["p"]) if row else None
 
 
 class DatasetHistory:

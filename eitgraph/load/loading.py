@@ -20,13 +20,13 @@ from collections import defaultdict
 from pathlib import Path
 
 from ..errors import ConfigError, EitgraphError, Location, Problems, ValidationError
+from ..graphread import DATASET_NODE
 from ..model.graph import Model, load_model
 from ..safety.inputs import check_input_file
 from ..safety.writing import check_output
-from ..store import plain
 from ..values import parse_boolean
 from .cascade import Cascades
-from .datasets import DatasetHistory
+from .datasets import DatasetHistory, dataset_node
 from .filestore import FileStore, file_version
 from .graphbatch import GraphBatch
 from .notes import Note
@@ -66,11 +66,6 @@ def _without_gc():
     finally:
         if enabled:
             gc.enable()
-
-
-def _dataset_node(tx, dataset_id: str) -> dict | None:
-    row = tx.run("MATCH (d:Dataset {id: $id}) RETURN properties(d) AS p", id=dataset_id).single()
-    return plain(row["p"]) if row else None
 
 
 def _skippable(exc: ValidationError, table: Table) -> bool:
@@ -208,7 +203,7 @@ class Loader(DatasetHistory, Cascades, PendingLoads):
 
         def work(tx):
             # The Dataset node as it is now (another process may have loaded this dataset since we looked).
-            current = _dataset_node(tx, dataset_id)
+            current = dataset_node(tx, dataset_id)
             touched = self._touched(current, batch) | set(also_touched)
             self._loading = {dataset_id: kind}  # its Dataset node is written last: cascades need its kind
             plan, cascade = self._plan(tx, dataset_id, kind, batch or GraphBatch(), touched, max_delete_ratio, force)
@@ -308,8 +303,7 @@ class Loader(DatasetHistory, Cascades, PendingLoads):
     # -- write (one transaction) ---------------------------------------------
     def _previous(self, dataset_id: str) -> dict | None:
         """What the Dataset node of this id holds, if any."""
-        rows = self.store.records("MATCH (d:Dataset {id: $id}) RETURN properties(d) AS p", {"id": dataset_id},
-                                  leader=True)
+        rows = self.store.records(DATASET_NODE, {"id": dataset_id}, leader=True)
         return rows[0]["p"] if rows else None
 
     def _plan(self, tx, dataset_id: str, kind: str, batch: GraphBatch, touched: set[str],

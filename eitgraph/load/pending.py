@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import EitgraphError
+from ..graphread import PENDING_DATASETS
 from .report import LoadReport
 from .spec import LoaderSpec
 
@@ -84,8 +85,7 @@ class PendingLoads:
 
     def pending(self) -> list[str]:
         """Datasets whose last load was interrupted between two of its transactions."""
-        return [r["id"] for r in self.store.records("MATCH (d:Dataset) WHERE d.pending IS NOT NULL RETURN d.id AS id",
-                                                    leader=True)]
+        return [r["id"] for r in self.store.records(PENDING_DATASETS, leader=True)]
 
     def recover(self) -> list[str]:
         """Put every dataset whose load was interrupted back as it was before that load (its previous
