@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import functools
 import gc
 import inspect
 import json
@@ -252,7 +251,7 @@ class Loader(DatasetHistory, Cascades, PendingLoads):
         reader = spec.reader_function() or read_table
         if "options" in inspect.signature(reader).parameters:  # a reader of its own (SIRENE, sheet per site)
             return reader(path, sheet=sheet or spec.sheet, encoding=encoding, delimiter=delimiter,
-                          header_row=header_row, options=opts or {}, lookup=self.store.records, spec=spec)
+                          header_row=header_row, options=opts or {}, lookup=self._lookup, spec=spec)
         note = None
         if header_row is None and reader is read_table and spec.header_row == 1 and spec.columns:
             header_row, note = spec.locate_header(path, sheet or spec.sheet, encoding, delimiter)
@@ -261,6 +260,11 @@ class Loader(DatasetHistory, Cascades, PendingLoads):
         if note:
             table.found_header = note
         return table
+
+    def _lookup(self, cypher: str, params: dict | None = None) -> list[dict]:
+        """The read-only look-ups of readers and transforms; on a cluster they go to the leader, as they must
+        see what the previous load committed."""
+        return self.store.records(cypher, params, leader=True)
 
     def validate(self, spec: LoaderSpec, table: Table, opts: dict, strict: bool = False,
                  skip: set[int] = frozenset()) -> tuple[GraphBatch, list[Note]]:
@@ -275,9 +279,7 @@ class Loader(DatasetHistory, Cascades, PendingLoads):
         for found in (getattr(table, "found_header", None), *getattr(table, "read_notes", ())):
             if found:  # said by the reader: where the header is, which sheets were read
                 notes.insert(0, Note("header_row", found, table.location(table.header_row)))
-        # Look-ups go to the leader of a cluster: they must see what the previous load committed.
-        ctx = TransformContext(opts, self.model, problems, table, functools.partial(self.store.records, leader=True),
-                               notes)
+        ctx = TransformContext(opts, self.model, problems, table, self._lookup, notes)
         batch: GraphBatch = spec.transform_function()(records, ctx)
         problems.extend(batch.problems.items)
         self._check_declared(spec, batch)
