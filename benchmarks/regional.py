@@ -69,7 +69,7 @@ from eitgraph.model.materials import categories, category_of_low, waste_codes
 from eitgraph.values import luhn_complete, luhn_ok, slug
 
 TARGET_ROWS_PER_S = 10_000
-TARGET_LOOPS_S = 30.0
+TARGET_LOOPS_S = 10.0  # issue #14 (was 30 s in #3)
 TARGET_SPEEDUP = 20.0
 TARGET_SUBST_S = 60.0
 TARGET_MEMORY_MB = 4096.0
@@ -715,24 +715,31 @@ def open_neo4j(given: str):
     return eitgraph.open(uri, username=user, password=password)
 
 
-def loops_end_to_end(kb, results: Results, where: str) -> float:
-    """``circular-loops`` through the catalogue, and the enumeration alone on the same edges."""
-    t = time.perf_counter()
-    loops = kb.query("circular-loops", max_length=MAX_LENGTH)
-    engine_s = time.perf_counter() - t
-    t = time.perf_counter()
-    columns = kb.graph.exchange_columns()
-    extract_s = time.perf_counter() - t
-    pairs = set(zip(columns["source"], columns["target"], strict=True))
-    t = time.perf_counter()
-    mine = simple_cycles(pairs, MAX_LENGTH)
-    enum_s = time.perf_counter() - t
+def loops_end_to_end(kb, results: Results, where: str, repeats: int = 3) -> float:
+    """``circular-loops`` through the catalogue, and the enumeration alone on the same edges, alternated
+    ``repeats`` times; the ratio is of the best of each (the machines are shared: a single pair of timings
+    says more about the neighbours than about the code)."""
+    timings: dict[str, list[float]] = {"engine": [], "extract": [], "enum": []}
+    for _ in range(repeats):
+        t = time.perf_counter()
+        loops = kb.query("circular-loops", max_length=MAX_LENGTH)
+        timings["engine"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        columns = kb.graph.exchange_columns()
+        timings["extract"].append(time.perf_counter() - t)
+        pairs = set(zip(columns["source"], columns["target"], strict=True))
+        t = time.perf_counter()
+        mine = simple_cycles(pairs, MAX_LENGTH)
+        timings["enum"].append(time.perf_counter() - t)
+        assert len(mine) == len(loops)
+        del loops, mine
+    engine_s, extract_s, enum_s = (min(timings[k]) for k in ("engine", "extract", "enum"))
     ratio = engine_s / enum_s if enum_s > 0 else float("inf")
+    each = ", ".join(f"{e:.2f}/{n:.2f}" for e, n in zip(timings["engine"], timings["enum"], strict=True))
     results.add(f"circular-loops end to end / enumeration ({where})",
-                f"{engine_s:.2f} s / {enum_s:.2f} s = {ratio:.2f}x ({len(loops)} loops; extraction {extract_s:.2f} s, "
-                f"{len(columns['source'])} SUPPLIES) [{load_note()}]", f"<= {TARGET_LOOPS_OVER_ENGINE}x",
-                ratio <= TARGET_LOOPS_OVER_ENGINE)
-    assert len(mine) == len(loops)
+                f"{engine_s:.2f} s / {enum_s:.2f} s = {ratio:.2f}x, best of {repeats} ({each}; {len(pairs)} pairs; "
+                f"extraction {extract_s:.2f} s, {len(columns['source'])} SUPPLIES) [{load_note()}]",
+                f"<= {TARGET_LOOPS_OVER_ENGINE}x", ratio <= TARGET_LOOPS_OVER_ENGINE)
     return engine_s
 
 

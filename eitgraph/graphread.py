@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
+from .bulk import paused_gc
 from .errors import QueryError
 from .model.facts import Exchange, Flow, Organisation
 from .model.graph import Model
@@ -47,14 +48,23 @@ COMMUNES_WITHIN = (f"MATCH (c:Commune) WHERE {WITHIN} "
 EXCHANGE_FIELDS = ("source", "target", "material", "label", "category", "quantity", "unit", "status")
 # One record holding every edge as a list: the driver decodes one big list much faster than a record per
 # edge (and ``collect([…])`` keeps the nulls that ``collect(x)`` would drop, so the columns stay aligned).
-EXCHANGES = (
-    "MATCH (a:Organisation)-[s:SUPPLIES]->(b:Organisation) WHERE $statuses IS NULL OR s.status IN $statuses "
-    "RETURN collect([a.id, b.id, s.material, s.label, s.category, s.quantity, s.unit, s.status]) AS rows"
-)
-EXCHANGE_PAIRS = (
-    "MATCH (a:Organisation)-[s:SUPPLIES]->(b:Organisation) WHERE ($statuses IS NULL OR s.status IN $statuses) "
-    "AND ($category IS NULL OR s.category = $category) RETURN collect([a.id, b.id]) AS rows"
-)
+# The exchanges: a filter clause only when one is asked for (the unfiltered scan is the common case, and
+# the embedded store spends a third of it evaluating ``$x IS NULL OR …`` per relationship). No labels on
+# the ends: the model has SUPPLIES only from an Organisation to an Organisation, and checking them
+# doubled the embedded store's time (it reads each end's record for its type).
+_SUPPLIES = "MATCH (a)-[s:SUPPLIES]->(b) "
+_BY_STATUS = "s.status IN $statuses"
+_BY_CATEGORY = "s.category = $category"
+EXCHANGE_COLUMNS = "collect([a.id, b.id, s.material, s.label, s.category, s.quantity, s.unit, s.status]) AS rows"
+PAIR_COLUMNS = "collect([a.id, b.id]) AS rows"
+
+
+def exchanges_query(columns: str, by_status: bool, by_category: bool = False) -> str:
+    """The Cypher that returns ``columns`` of the SUPPLIES kept by the filters asked for."""
+    where = [c for c, on in ((_BY_STATUS, by_status), (_BY_CATEGORY, by_category)) if on]
+    return _SUPPLIES + (f"WHERE {' AND '.join(where)} " if where else "") + f"RETURN {columns}"
+
+
 FLOWS = (
     "MATCH (o:Organisation)-[f:OUTPUTS|INPUTS]->(m:Material) "
     "RETURN o.id AS id, o.name AS name, o.lat AS lat, o.lon AS lon, "
@@ -142,7 +152,8 @@ class GraphRead:
     def _bulk(self, cypher: str, **params) -> list:
         """The rows a query returns as one list in one record (``RETURN collect([…]) AS rows``); its
         values must be strings, numbers, booleans, nulls or lists of them."""
-        return [row for r in self._raw(cypher, params) for row in r["rows"]]
+        with paused_gc():
+            return [row for r in self._raw(cypher, params) for row in r["rows"]]
 
     # -- territories -------------------------------------------------------------------------------
     def territory_name(self, code: str) -> str | None:
@@ -230,7 +241,9 @@ class GraphRead:
     def exchange_pairs(self, status=None, territory: str | None = None, category: str | None = None,
                        members: set[str] | None = None) -> list[tuple[str, str]]:
         """(source, target) of :meth:`exchanges` only, in bulk (``members``: the territory's, if known)."""
-        rows = self._bulk(EXCHANGE_PAIRS, statuses=statuses(status), category=category)
+        wanted = statuses(status)
+        rows = self._bulk(exchanges_query(PAIR_COLUMNS, wanted is not None, category is not None),
+                          statuses=wanted, category=category)
         members = self.territory_members(territory) if members is None else members
         if members is None:
             return [(a, b) for a, b in rows]
@@ -241,7 +254,8 @@ class GraphRead:
         return dict(self._bulk("MATCH (o:Organisation) RETURN collect([o.id, o.name]) AS rows"))
 
     def _exchange_rows(self, status, territory, category) -> list[list]:
-        rows = self._bulk(EXCHANGES, statuses=statuses(status))
+        wanted = statuses(status)
+        rows = self._bulk(exchanges_query(EXCHANGE_COLUMNS, wanted is not None), statuses=wanted)
         members = self.territory_members(territory)
         if members is None and category is None:
             return rows

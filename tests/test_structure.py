@@ -17,7 +17,7 @@ PACKAGE = Path(eitgraph.__file__).resolve().parent
 # Lowest first. A module may import from a lower layer and from its own package (its own top-level unit),
 # never from a higher layer nor from another unit of its layer.
 LAYERS = [
-    {"version", "errors", "config", "shipped", "values"},  # foundations
+    {"version", "errors", "config", "shipped", "values", "bulk"},  # foundations
     {"safety"},  # files only their owner reads, outputs that cannot attack their reader
     {"model"},  # the graph model and the vocabularies of its values
     {"store"},  # the driver and the embedded server

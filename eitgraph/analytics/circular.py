@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import itertools
 import operator
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
 
+from ..bulk import paused_gc
 from ..graphread import EXCHANGE_FIELDS, Exchange, GraphSource, reader
 from .loops import ranked_cycles
 
@@ -19,19 +19,10 @@ def circular_loops(graph: GraphSource, max_length: int = 5, status=None, territo
                    category: str | None = None) -> pd.DataFrame:
     """Each simple directed loop of SUPPLIES once (members from the smallest id), with its materials,
     the smallest exchanged quantity along it (when all steps share a unit) and the statuses met."""
-    graph = reader(graph)
-    members = graph.territory_members(territory)
-    # The loops need the pairs only: while they are enumerated here, the store reads the exchanges'
-    # details and the names in two other threads (its work and ours overlap).
-    with ThreadPoolExecutor(2) as pool:
-        details = pool.submit(graph.exchange_columns, status, territory, category)
-        names = pool.submit(graph.organisation_names)
-        ranked = ranked_cycles(graph.exchange_pairs(status, territory, category, members=members), max_length)
-        columns = details.result()
-        try:
-            return _loops(ranked, columns, names.result)
-        except _Changed:  # a load committed between the two reads: the loops of the details alone
-            return loops_of_columns(graph, columns, max_length)
+    # One read: the loops come from the pairs of the exchanges read, so the two always agree (two reads, one
+    # for the pairs and one for the details, overlapped with the enumeration, made the store scan SUPPLIES
+    # twice for no gain on a small machine).
+    return loops_of_columns(graph, reader(graph).exchange_columns(status, territory, category), max_length)
 
 
 def loops_of(graph: GraphSource, edges: list[Exchange], max_length: int = 5) -> pd.DataFrame:
@@ -50,13 +41,12 @@ def loops_of_columns(graph: GraphSource, columns: dict[str, list], max_length: i
     loop per loop row, which on a regional graph (hundreds of thousands of loops) cost more than finding
     them. The ``categories`` and ``statuses`` cells of loops with the same sets are one shared list.
     """
-    ranked = ranked_cycles(zip(columns["source"], columns["target"], strict=True), max_length)
+    with paused_gc():
+        ranked = ranked_cycles(zip(columns["source"], columns["target"], strict=True), max_length)
 
-    def names() -> dict:
-        return {k: r["name"] for k, r in reader(graph).organisations_by_id(
-            {ranked[0][i] for c in ranked[1] for i in c}).items()}
-
-    return _loops(ranked, columns, names)
+        # Every organisation's name in one scan: cheaper than looking up the members of hundreds of
+        # thousands of loops by id.
+        return _loops(ranked, columns, reader(graph).organisation_names)
 
 
 def _loops(ranked: tuple[list, list[tuple[int, ...]]], columns: dict[str, list], names) -> pd.DataFrame:
@@ -153,11 +143,4 @@ class _Steps:
     def of(self, members: np.ndarray) -> np.ndarray:
         """The step numbers of each loop (a row of node numbers, in order, closing on the first)."""
         codes = members * self.n + np.roll(members, -1, axis=1)
-        found = np.searchsorted(self.codes, codes)
-        if len(self.codes) == 0 or (found >= len(self.codes)).any() or (self.codes[found] != codes).any():
-            raise _Changed
-        return found
-
-
-class _Changed(Exception):
-    """A pair of a loop has no exchange in the details read (the graph changed between two reads)."""
+        return np.searchsorted(self.codes, codes)  # every pair of a loop is a step: both come from ``columns``

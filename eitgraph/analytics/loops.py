@@ -42,6 +42,8 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Hashable, Iterable, Sequence
 
+from ..bulk import paused_gc
+
 __all__ = ["canonical", "ranked_cycles", "simple_cycles"]
 
 
@@ -236,8 +238,9 @@ def simple_cycles(edges: Iterable[tuple[Hashable, Hashable]], max_length: int) -
     >>> simple_cycles([('x', 'y'), ('y', 'z')], max_length=5)
     []
     """
-    nodes, cycles = ranked_cycles(edges, max_length)
-    return [tuple(nodes[r] for r in cycle) for cycle in cycles]
+    with paused_gc():
+        nodes, cycles = ranked_cycles(edges, max_length)
+        return [tuple(nodes[r] for r in cycle) for cycle in cycles]
 
 
 def _numbered(edges: Iterable[tuple[Hashable, Hashable]]) -> tuple[dict[Hashable, int], list[set[int]], set[int]]:
@@ -275,6 +278,11 @@ def ranked_cycles(edges: Iterable[tuple[Hashable, Hashable]], max_length: int) -
     if max_length < 1:
         raise ValueError(f"max_length must be at least 1, got {max_length}")
 
+    with paused_gc():  # millions of tuples, none in a reference cycle
+        return _ranked(edges, max_length)
+
+
+def _ranked(edges: Iterable[tuple[Hashable, Hashable]], max_length: int) -> tuple[list, list[tuple[int, ...]]]:
     index, successors, self_loops = _numbered(edges)
     if not index:
         return [], []
