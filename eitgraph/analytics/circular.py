@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import operator
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -19,10 +20,22 @@ def circular_loops(graph: GraphSource, max_length: int = 5, status=None, territo
                    category: str | None = None) -> pd.DataFrame:
     """Each simple directed loop of SUPPLIES once (members from the smallest id), with its materials,
     the smallest exchanged quantity along it (when all steps share a unit) and the statuses met."""
-    # One read: the loops come from the pairs of the exchanges read, so the two always agree (two reads, one
-    # for the pairs and one for the details, overlapped with the enumeration, made the store scan SUPPLIES
-    # twice for no gain on a small machine).
-    return loops_of_columns(graph, reader(graph).exchange_columns(status, territory, category), max_length)
+    graph = reader(graph)
+    # The loops need the pairs only: while they are enumerated here, the store reads the exchanges' details and
+    # the names in two other threads (on the regional graph the details take as long to read as the loops to
+    # find: the two overlap on two cores). The collector is paused for the whole query: it would otherwise
+    # walk the hundreds of thousands of rows being built, again and again, for no garbage.
+    with paused_gc(), ThreadPoolExecutor(2) as pool:
+        names = pool.submit(graph.organisation_names)
+        pairs = graph.exchange_pairs(status, territory, category)
+        details = pool.submit(graph.exchange_columns, status, territory, category)  # not before: it would slow the pairs
+        ranked = ranked_cycles(pairs, max_length)
+        del pairs
+        columns = details.result()
+        try:
+            return _loops(ranked, columns, names.result)
+        except _Changed:  # a load committed between the two reads: the loops of the details alone
+            return loops_of_columns(graph, columns, max_length)
 
 
 def loops_of(graph: GraphSource, edges: list[Exchange], max_length: int = 5) -> pd.DataFrame:
@@ -57,6 +70,9 @@ def _loops(ranked: tuple[list, list[tuple[int, ...]]], columns: dict[str, list],
         return pd.DataFrame({name: [] for name in COLUMNS}, columns=COLUMNS)
     lengths = np.fromiter(map(len, cycles), dtype=np.int64, count=len(cycles))
     order = np.argsort(lengths, kind="stable")  # by length, then members (the cycles come sorted)
+    # All members in one flat array: each length's matrix is gathered from it by offsets.
+    flat = np.fromiter(itertools.chain.from_iterable(cycles), dtype=np.int64, count=int(lengths.sum()))
+    offsets = np.cumsum(lengths) - lengths
     steps = _Steps(columns, nodes)
     node_ids = np.array(nodes, dtype=object)
     known = names()
@@ -65,9 +81,8 @@ def _loops(ranked: tuple[list, list[tuple[int, ...]]], columns: dict[str, list],
     out: dict[str, list] = {name: [] for name in COLUMNS}
     bounds = np.searchsorted(lengths[order], np.unique(lengths), side="right").tolist()
     for a, b in zip([0, *bounds[:-1]], bounds, strict=True):
-        picked = order[a:b].tolist()
-        group = [cycles[picked[0]]] if len(picked) == 1 else operator.itemgetter(*picked)(cycles)
-        m = np.array(group, dtype=np.int64).reshape(len(picked), -1)
+        picked = order[a:b]
+        m = flat[offsets[picked][:, None] + np.arange(lengths[picked[0]])]
         s = steps.of(m)
         out["length"].extend([m.shape[1]] * m.shape[0])
         out["members"].extend(node_ids[m].tolist())
@@ -99,16 +114,15 @@ class _Steps:
     step number (pairs coded ``source * n + target`` on the nodes' numbers)."""
 
     def __init__(self, columns: dict[str, list], nodes: list):
-        index = {name: i for i, name in enumerate(nodes)}
+        index = pd.Index(nodes)  # hash look-ups in C: the regional graph has hundreds of thousands of ends
         n = self.n = max(len(nodes), 1)
-        count = len(columns["source"])
-        src = np.fromiter(map(index.get, columns["source"], itertools.repeat(-1)), dtype=np.int64, count=count)
-        tgt = np.fromiter(map(index.get, columns["target"], itertools.repeat(-1)), dtype=np.int64, count=count)
+        src, tgt = (index.get_indexer(np.array(columns[end], dtype=object)) for end in ("source", "target"))
         rows = np.flatnonzero((src >= 0) & (tgt >= 0))
         codes = src[rows] * n + tgt[rows]
         order = np.argsort(codes, kind="stable")
         rows, codes = rows[order], codes[order]
         self.codes, starts = np.unique(codes, return_index=True)
+        self._where = pd.Index(self.codes)
         take = operator.itemgetter(*rows.tolist()) if len(rows) > 1 else (lambda col: tuple(col[i] for i in rows))
 
         def column(name: str) -> tuple:
@@ -143,4 +157,11 @@ class _Steps:
     def of(self, members: np.ndarray) -> np.ndarray:
         """The step numbers of each loop (a row of node numbers, in order, closing on the first)."""
         codes = members * self.n + np.roll(members, -1, axis=1)
-        return np.searchsorted(self.codes, codes)  # every pair of a loop is a step: both come from ``columns``
+        found = self._where.get_indexer(codes.ravel()).reshape(codes.shape)
+        if (found < 0).any():
+            raise _Changed
+        return found
+
+
+class _Changed(Exception):
+    """A pair of a loop has no exchange in the details read (the graph changed between two reads)."""

@@ -19,11 +19,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from .bulk import paused_gc
-from .errors import QueryError
-from .model.facts import Exchange, Flow, Organisation
-from .model.graph import Model
-from .values import split_list
+from ..bulk import paused_gc
+from ..errors import QueryError
+from ..model.facts import Exchange, Flow, Organisation
+from ..model.graph import Model
+from ..values import split_list
+from .exchanges import EXCHANGE_COLUMNS, PAIR_COLUMNS, by_element_id, exchanges_query
 
 Records = Callable[[str, dict], list[dict]]  # read-only Cypher (text from code, values as parameters) → rows
 
@@ -46,25 +47,6 @@ IN_TERRITORY = f"MATCH (o:Organisation)-[:LOCATED_IN]->(c:Territory) WHERE {WITH
 COMMUNES_WITHIN = (f"MATCH (c:Commune) WHERE {WITHIN} "
                    "RETURN DISTINCT c.code AS code, c.departement AS departement")
 EXCHANGE_FIELDS = ("source", "target", "material", "label", "category", "quantity", "unit", "status")
-# One record holding every edge as a list: the driver decodes one big list much faster than a record per
-# edge (and ``collect([…])`` keeps the nulls that ``collect(x)`` would drop, so the columns stay aligned).
-# The exchanges: a filter clause only when one is asked for (the unfiltered scan is the common case, and
-# the embedded store spends a third of it evaluating ``$x IS NULL OR …`` per relationship). No labels on
-# the ends: the model has SUPPLIES only from an Organisation to an Organisation, and checking them
-# doubled the embedded store's time (it reads each end's record for its type).
-_SUPPLIES = "MATCH (a)-[s:SUPPLIES]->(b) "
-_BY_STATUS = "s.status IN $statuses"
-_BY_CATEGORY = "s.category = $category"
-EXCHANGE_COLUMNS = "collect([a.id, b.id, s.material, s.label, s.category, s.quantity, s.unit, s.status]) AS rows"
-PAIR_COLUMNS = "collect([a.id, b.id]) AS rows"
-
-
-def exchanges_query(columns: str, by_status: bool, by_category: bool = False) -> str:
-    """The Cypher that returns ``columns`` of the SUPPLIES kept by the filters asked for."""
-    where = [c for c, on in ((_BY_STATUS, by_status), (_BY_CATEGORY, by_category)) if on]
-    return _SUPPLIES + (f"WHERE {' AND '.join(where)} " if where else "") + f"RETURN {columns}"
-
-
 FLOWS = (
     "MATCH (o:Organisation)-[f:OUTPUTS|INPUTS]->(m:Material) "
     "RETURN o.id AS id, o.name AS name, o.lat AS lat, o.lon AS lon, "
@@ -234,20 +216,26 @@ class GraphRead:
     def exchange_columns(self, status=None, territory: str | None = None,
                          category: str | None = None) -> dict[str, list]:
         """:meth:`exchanges` column-wise: one list per field of :class:`Exchange`, in bulk."""
-        rows = self._exchange_rows(status, territory, category)
-        columns = list(zip(*rows, strict=True)) if rows else [() for _ in EXCHANGE_FIELDS]
-        return {name: list(values) for name, values in zip(EXCHANGE_FIELDS, columns, strict=True)}
+        with paused_gc():  # the rows die here: the collector need not walk them
+            rows = self._exchange_rows(status, territory, category)
+            columns = list(zip(*rows, strict=True)) if rows else [() for _ in EXCHANGE_FIELDS]
+            return {name: list(values) for name, values in zip(EXCHANGE_FIELDS, columns, strict=True)}
 
     def exchange_pairs(self, status=None, territory: str | None = None, category: str | None = None,
                        members: set[str] | None = None) -> list[tuple[str, str]]:
         """(source, target) of :meth:`exchanges` only, in bulk (``members``: the territory's, if known)."""
         wanted = statuses(status)
-        rows = self._bulk(exchanges_query(PAIR_COLUMNS, wanted is not None, category is not None),
-                          statuses=wanted, category=category)
+        query = exchanges_query(PAIR_COLUMNS, wanted is not None, category is not None)
+        with paused_gc():
+            pairs = self._pairs_by_element_id(query, {"statuses": wanted, "category": category})
         members = self.territory_members(territory) if members is None else members
         if members is None:
-            return [(a, b) for a, b in rows]
-        return [(a, b) for a, b in rows if a in members and b in members]
+            return pairs
+        return [(a, b) for a, b in pairs if a in members and b in members]
+
+    def _pairs_by_element_id(self, query: str, params: dict) -> list[tuple[str, str]]:
+        found, ids = by_element_id(self._raw, query, params, lambda r: (*r["sources"], *r["targets"]))
+        return [(ids[a], ids[b]) for r in found for a, b in zip(r["sources"], r["targets"], strict=True)]
 
     def organisation_names(self) -> dict[str, str | None]:
         """id → name of every organisation, in bulk."""
@@ -255,7 +243,12 @@ class GraphRead:
 
     def _exchange_rows(self, status, territory, category) -> list[list]:
         wanted = statuses(status)
-        rows = self._bulk(exchanges_query(EXCHANGE_COLUMNS, wanted is not None), statuses=wanted)
+        with paused_gc():
+            found, ids = by_element_id(self._raw, exchanges_query(EXCHANGE_COLUMNS, wanted is not None),
+                                       {"statuses": wanted}, lambda r: (e for row in r["rows"] for e in row[:2]))
+            rows = [row for r in found for row in r["rows"]]
+            for row in rows:  # the driver's lists, ours to change: the ends as organisation ids
+                row[0], row[1] = ids[row[0]], ids[row[1]]
         members = self.territory_members(territory)
         if members is None and category is None:
             return rows
