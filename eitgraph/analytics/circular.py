@@ -28,7 +28,8 @@ def circular_loops(graph: GraphSource, max_length: int = 5, status=None, territo
     with paused_gc(), ThreadPoolExecutor(2) as pool:
         names = pool.submit(graph.organisation_names)
         pairs = graph.exchange_pairs(status, territory, category)
-        details = pool.submit(graph.exchange_columns, status, territory, category)  # not before: it would slow the pairs
+        # Not before the pairs: the store would share its cores between the two reads.
+        details = pool.submit(graph.exchange_columns, status, territory, category)
         ranked = ranked_cycles(pairs, max_length)
         del pairs
         columns = details.result()
