@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Protocol
 
 from ..bulk import paused_gc
@@ -234,7 +235,8 @@ class GraphRead:
         return [(a, b) for a, b in pairs if a in members and b in members]
 
     def _pairs_by_element_id(self, query: str, params: dict) -> list[tuple[str, str]]:
-        found, ids = by_element_id(self._raw, query, params, lambda r: (*r["sources"], *r["targets"]))
+        found, ids = by_element_id(self._raw, query, params,
+                                   lambda found: set().union(*(r[k] for r in found for k in ("sources", "targets"))))
         return [(ids[a], ids[b]) for r in found for a, b in zip(r["sources"], r["targets"], strict=True)]
 
     def organisation_names(self) -> dict[str, str | None]:
@@ -245,7 +247,7 @@ class GraphRead:
         wanted = statuses(status)
         with paused_gc():
             found, ids = by_element_id(self._raw, exchanges_query(EXCHANGE_COLUMNS, wanted is not None),
-                                       {"statuses": wanted}, lambda r: (e for row in r["rows"] for e in row[:2]))
+                                       {"statuses": wanted}, _row_ends)
             rows = [row for r in found for row in r["rows"]]
             for row in rows:  # the driver's lists, ours to change: the ends as organisation ids
                 row[0], row[1] = ids[row[0]], ids[row[1]]
@@ -341,6 +343,12 @@ class HasGraph(Protocol):
 
 
 GraphSource = GraphRead | HasGraph
+
+
+def _row_ends(found: list[dict]) -> set[str]:
+    """The ends (first two values) of the rows of bulk records."""
+    rows = [row for r in found for row in r["rows"]]
+    return set(map(itemgetter(0), rows)).union(map(itemgetter(1), rows))
 
 
 def reader(source: GraphSource) -> GraphRead:

@@ -21,7 +21,7 @@ regional.py``), each choice below at least halves a read:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from ..errors import QueryError
 
@@ -42,8 +42,8 @@ def exchanges_query(columns: str, by_status: bool, by_category: bool = False) ->
     return _SUPPLIES + (f"WHERE {' AND '.join(where)} " if where else "") + f"RETURN {columns}"
 
 
-def by_element_id(raw: Raw, query: str, params: dict, ends: Callable[[dict], Iterable[str]]) -> tuple[list, dict]:
-    """The records of ``query``, whose ``ends(record)`` are organisations' element ids, and the map of those
+def by_element_id(raw: Raw, query: str, params: dict, ends: Callable[[list[dict]], set[str]]) -> tuple[list, dict]:
+    """The records of ``query``, whose ``ends(records)`` are organisations' element ids, and the map of those
     to the organisations' ids. An element id holds only within one read: the map is read before and after
     the query, and a load that changed it in between (a different map, an end not in it) means reading
     again."""
@@ -51,7 +51,7 @@ def by_element_id(raw: Raw, query: str, params: dict, ends: Callable[[dict], Ite
         before = organisation_keys(raw)
         found = raw(query, params)
         after = organisation_keys(raw)
-        if before == after and all(e in after for r in found for e in ends(r)):
+        if before == after and after.keys() >= ends(found):
             return found, after
     raise QueryError("the exchanges kept changing while they were read (loads running?): try again")
 
