@@ -427,3 +427,76 @@ def test_substitution_is_exact_when_bounds_rarely_certify(fake_flows, sigma, spr
 
 def test_substitution_without_inputs_is_empty(fake_flows):
     assert fake_flows(synthetic_flows(5, n_out=10, n_in=0))().empty
+
+
+def test_exchanges_read_by_element_id_agree_with_a_read_by_id(flows_kb):
+    """The bulk reads take the ends as element ids and map them to ids: the same pairs and rows as reading
+    ``a.id`` directly, for every filter."""
+    direct = flows_kb.cypher("MATCH (a:Organisation)-[s:SUPPLIES]->(b:Organisation) "
+                             "RETURN a.id AS source, b.id AS target, s.material AS material, s.status AS status")
+    expected = sorted(zip(direct["source"], direct["target"], direct["material"], direct["status"], strict=True))
+    columns = flows_kb.graph.exchange_columns()
+    assert sorted(zip(*(columns[k] for k in ("source", "target", "material", "status")), strict=True)) == expected
+    assert sorted(flows_kb.graph.exchange_pairs()) == sorted((s, t) for s, t, _, _ in expected)
+    existing = sorted((s, t) for s, t, _, status in expected if status == "existing")
+    assert sorted(flows_kb.graph.exchange_pairs(status="existing")) == existing
+    assert existing and len(existing) < len(expected)
+
+
+def test_element_ids_changing_during_a_read_mean_reading_again():
+    from eitgraph.errors import QueryError
+    from eitgraph.graphread.exchanges import ORGANISATION_KEYS, by_element_id
+
+    maps = [{"keys": ["e1", "e2"], "ids": ["a", "b"]}, {"keys": ["e1", "e2"], "ids": ["a", "c"]}]  # b became c
+    calls = []
+
+    def raw(query, params):
+        calls.append(query)
+        if query == ORGANISATION_KEYS:
+            return [maps[min(len(calls) // 3, 1)] if len(calls) % 3 == 1 else maps[1]]
+        return [{"sources": ["e1"], "targets": ["e2"]}]
+
+    def ends(found):
+        return {e for r in found for e in r["sources"] + r["targets"]}
+
+    # First attempt: the map read before differs from the one after; the second attempt agrees.
+    found, ids = by_element_id(raw, "MATCH …", {}, ends)
+    assert ids == {"e1": "a", "e2": "c"} and len(calls) == 6
+
+    def missing_end(query, params):
+        return [maps[0]] if query == ORGANISATION_KEYS else [{"sources": ["e1"], "targets": ["e9"]}]
+
+    with pytest.raises(QueryError, match="kept changing"):
+        by_element_id(missing_end, "MATCH …", {}, ends)
+
+
+def test_gc_pause_nests_across_threads():
+    import gc
+    import threading
+
+    from eitgraph.bulk import paused_gc
+
+    assert gc.isenabled()
+    inside = threading.Event()
+    release = threading.Event()
+
+    def worker():
+        with paused_gc():
+            inside.set()
+            release.wait(5)
+
+    t = threading.Thread(target=worker)
+    with paused_gc():
+        t.start()
+        inside.wait(5)
+    assert not gc.isenabled()  # the worker still holds it
+    release.set()
+    t.join(5)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with paused_gc():
+            pass
+        assert not gc.isenabled()  # off before: left off
+    finally:
+        gc.enable()
