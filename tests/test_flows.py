@@ -461,6 +461,7 @@ def test_element_ids_changing_during_a_read_mean_reading_again():
 
     # First attempt: the map read before differs from the one after; the second attempt agrees.
     found, ids = by_element_id(raw, "MATCH …", {}, ends)
+    assert found == [{"sources": ["e1"], "targets": ["e2"]}]
     assert ids == {"e1": "a", "e2": "c"} and len(calls) == 6
 
     def missing_end(query, params):
