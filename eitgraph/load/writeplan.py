@@ -233,11 +233,14 @@ class Planner:
             for key, (r, props) in mine.items():
                 a, b, rkey = key
                 target = ident.get(key) or others.get(key)
-                contribs = self._rel_contribs(target, rel.key) if target else {}
-                contribs.pop(self.d, None)
-                # The key is the element's identity, not a value a dataset contributes.
-                contribs[self.d] = Contribution({k: v for k, v in props.items() if k != rel.key})
-                self._apply_rel(rtype, rel.key, r.from_label, r.to_label, target, a, b, rkey, contribs)
+                if target is None:
+                    self._new_rel(rtype, rel.key, r.from_label, r.to_label, a, b, rkey, props)
+                else:
+                    contribs = self._rel_contribs(target, rel.key)
+                    contribs.pop(self.d, None)
+                    # The key is the element's identity, not a value a dataset contributes.
+                    contribs[self.d] = Contribution({k: v for k, v in props.items() if k != rel.key})
+                    self._apply_rel(rtype, rel.key, r.from_label, r.to_label, target, a, b, rkey, contribs)
                 self.plan.written[rtype] += 1
                 seen.add(key)
             for key, el in ident.items():
@@ -261,6 +264,16 @@ class Planner:
 
     def _rel_contribs(self, el: Element, key: str | None) -> dict[str, Contribution]:
         return contributions_of(el.props, (), key) or {}
+
+    def _new_rel(self, rtype, key_prop, fl, tl, a, b, rkey, props: dict) -> None:
+        """A relationship the graph does not hold yet: what _apply_rel writes for this dataset's contribution
+        alone, without building the contribution and merging it (a diagnostics load creates 76,000 of them)."""
+        out = {k: v for k, v in props.items() if v is not None and v != [] and k != key_prop}
+        if key_prop:
+            out[key_prop] = rkey
+        out["sources"], out["source"], out["loaded_at"] = [self.d], self.d, self.now
+        self.plan.rel_creates[(rtype, fl, tl)].append({"a": a, "b": b, "props": out})
+        self.plan.changed[rtype] += 1
 
     def _apply_rel(self, rtype, key_prop, fl, tl, target: Element | None, a, b, rkey,
                    contribs: dict[str, Contribution]) -> None:
