@@ -84,12 +84,21 @@ class PlanWriter:
             self._run(tx, self.qb.replace_rels(rtype), rows, tick)
         for (rtype, fl, tl), rows in plan.rel_creates.items():
             self._create_rels(tx, rtype, fl, tl, rows, new_ids, tick)
+        for (rtype, fl, tl), rows in plan.rel_stamped.items():
+            self._create_rels(tx, rtype, fl, tl, rows, new_ids, tick, plan.stamp)
         self._relabel(tx, plan.relabels, tick)
 
-    def _create_rels(self, tx, rtype: str, fl, tl, rows: list[dict], new_ids: dict, tick) -> None:
+    def _create_rels(self, tx, rtype: str, fl, tl, rows: list[dict], new_ids: dict, tick,
+                     stamp: dict | None = None) -> None:
+        """``stamp``: the rows leave out their provenance, which is this."""
         names = {p for r in rows for p in r["props"]}
         if fl is None:  # the ends' labels do not matter to the statement: take the model's first
             fl, tl = self.model.relationships[rtype].sources[0], self.model.relationships[rtype].targets[0]
+        if stamp:
+            ready = [{"a": new_ids.get(r["a"], r["a"]), "b": new_ids.get(r["b"], r["b"]), "props": r["props"]}
+                     for r in rows]
+            self._run(tx, self.qb.create_full_rels(rtype, fl, tl, names, shared=True), ready, tick, **stamp)
+            return
         common, same, other = shared_provenance(rows)
         for part, shared in ((same, True), (other, False)):
             ready = [{"a": new_ids.get(r["a"], r["a"]), "b": new_ids.get(r["b"], r["b"]),

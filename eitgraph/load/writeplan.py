@@ -206,6 +206,7 @@ class Planner:
             ident = {(el.a, el.b, el.props.get(rel.key) if rel.key else None): el for el in owned}
             wanted: dict[tuple, list] = {}
             resolved = []
+            refs = [(name, spec.ref) for name, spec in rel.properties.items() if spec.ref]
             for r in rows:
                 a = self.refs[r.from_label].get(r.from_key)
                 b = self.refs[r.to_label].get(r.to_key)
@@ -214,7 +215,7 @@ class Planner:
                         raise EitgraphError(f"internal: {rtype} end {r.from_key if a is None else r.to_key!r} "
                                             "was not planned")
                     continue
-                props = self._translate(rel, r.props)
+                props = self._translate(refs, r.props)
                 resolved.append((r, a, b, props))
                 key = (a, b, r.key)
                 if key not in ident and isinstance(a, str) and isinstance(b, str):
@@ -255,12 +256,15 @@ class Planner:
                 contribs.pop(self.d, None)
                 self._apply_rel(rtype, rel.key, None, None, el, el.a, el.b, key[2], contribs)
 
-    def _translate(self, rel, props: dict) -> dict:
-        """Property values that name an organisation by its key in the batch become its final id."""
+    def _translate(self, refs: list[tuple[str, str]], props: dict) -> dict:
+        """Property values that name an organisation by its key in the batch become its final id (``refs``:
+        the type's (property, label) pairs that name a node). Without any, ``props`` as it is: never changed."""
+        if not refs:
+            return props
         out = dict(props)
-        for name, spec in rel.properties.items():
-            if spec.ref and out.get(name) is not None:
-                ref = self.refs[spec.ref].get(out[name])
+        for name, label in refs:
+            if out.get(name) is not None:
+                ref = self.refs[label].get(out[name])
                 out[name] = self.final_key.get(ref, out[name]) if ref is not None else out[name]
         return out
 
@@ -276,8 +280,9 @@ class Planner:
         out = {k: v for k, v in props.items() if v is not None and v != [] and k != key_prop}
         if key_prop:
             out[key_prop] = rkey
-        out["sources"], out["source"], out["loaded_at"] = [self.d], self.d, self.now
-        self.plan.rel_creates[(rtype, fl, tl)].append({"a": a, "b": b, "props": out})
+        if not self.plan.stamp:
+            self.plan.stamp = {"source": self.d, "sources": [self.d], "loaded_at": self.now}
+        self.plan.rel_stamped[(rtype, fl, tl)].append({"a": a, "b": b, "props": out})
         self.plan.changed[rtype] += 1
 
     def _apply_rel(self, rtype, key_prop, fl, tl, target: Element | None, a, b, rkey,
