@@ -46,6 +46,8 @@ class GraphBatch:
     # Organisations named by text only (a diagnosed site, a synergy party): label -> key -> (text, where)
     refs: dict[str, dict[str, tuple[str, Location]]] = field(default_factory=dict)
     hints: dict[str, str] = field(default_factory=dict)
+    # (number of relationships indexed, label -> end key -> where first used): see end_keys
+    _ends: tuple[int, dict] | None = field(default=None, init=False, repr=False, compare=False)
 
     def node(self, label: str, key: str, props: dict, sublabels=(), location: Location | None = None) -> None:
         """Add a node; the same key again must carry the same values (missing values are filled in)."""
@@ -91,13 +93,20 @@ class GraphBatch:
     def end_keys(self, label: str) -> dict[str, Location]:
         """Keys of ``label`` that relationships use as ends but the batch neither writes nor refers
         to by text: they must already be in the graph."""
-        out: dict[str, Location] = {}
         written, named = self.nodes.get(label, {}), self.refs.get(label, {})
-        for r in self.rels.values():
-            for lbl, key in ((r.from_label, r.from_key), (r.to_label, r.to_key)):
-                if lbl == label and key not in written and key not in named:
-                    out.setdefault(key, r.location)
-        return out
+        return {k: loc for k, loc in self._end_index().get(label, {}).items() if k not in written and k not in named}
+
+    def _end_index(self) -> dict[str, dict[str, Location]]:
+        """Every relationship end, with the first relationship's location, in one pass: a plan asks for the ends
+        of each label (measured: 15 passes over 79,000 relationships, 0.3 s of a 50,000-row diagnostics load).
+        Relationships are only ever added, so their number tells whether the index is current."""
+        if self._ends is None or self._ends[0] != len(self.rels):
+            index: dict[str, dict[str, Location]] = {}
+            for r in self.rels.values():
+                index.setdefault(r.from_label, {}).setdefault(r.from_key, r.location)
+                index.setdefault(r.to_label, {}).setdefault(r.to_key, r.location)
+            self._ends = (len(self.rels), index)
+        return self._ends[1]
 
     def has_node(self, label: str, key: str) -> bool:
         return key in self.nodes.get(label, {})

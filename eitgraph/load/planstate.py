@@ -50,6 +50,9 @@ class Plan:
     relabels: list[dict] = field(default_factory=list)
     node_deletes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     rel_creates: dict[tuple, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    # New relationships of the load's own values alone, without their provenance: they all get ``stamp``.
+    rel_stamped: dict[tuple, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    stamp: dict[str, Any] = field(default_factory=dict)  # source, sources, loaded_at
     rel_updates: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
     rel_deletes: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
     written: Counter = field(default_factory=Counter)   # what the dataset holds now, per label/type
@@ -61,6 +64,7 @@ class Plan:
     def size(self) -> int:
         return (sum(len(v) for v in self.node_creates.values()) + len(self.node_updates) + len(self.relabels)
                 + sum(len(v) for v in self.node_deletes.values()) + sum(len(v) for v in self.rel_creates.values())
+                + sum(len(v) for v in self.rel_stamped.values())
                 + sum(len(v) for v in self.rel_updates.values()) + sum(len(v) for v in self.rel_deletes.values()))
 
 

@@ -184,7 +184,12 @@ class Planner:
     # -- organisations ------------------------------------------------------------------------------
     def _plan_organisations(self, batch: GraphBatch) -> None:
         self.org_plan = OrganisationPlan(self, batch, self.same_as)
-        self.org_plan.run()
+        try:
+            self.org_plan.run()
+        finally:
+            # No cycle back to the planner: the batch and the plan are freed by reference counting when the load
+            # ends, not left to the collector (measured: 570,000 objects, 0.5 to 1 s, after a 50,000-row load).
+            self.org_plan.p = self.org_plan.batch = None
 
     # -- relationships ------------------------------------------------------------------------------
     def plan_relationships(self, batch: GraphBatch) -> None:
@@ -201,6 +206,7 @@ class Planner:
             ident = {(el.a, el.b, el.props.get(rel.key) if rel.key else None): el for el in owned}
             wanted: dict[tuple, list] = {}
             resolved = []
+            refs = [(name, spec.ref) for name, spec in rel.properties.items() if spec.ref]
             for r in rows:
                 a = self.refs[r.from_label].get(r.from_key)
                 b = self.refs[r.to_label].get(r.to_key)
@@ -209,7 +215,7 @@ class Planner:
                         raise EitgraphError(f"internal: {rtype} end {r.from_key if a is None else r.to_key!r} "
                                             "was not planned")
                     continue
-                props = self._translate(rel, r.props)
+                props = self._translate(refs, r.props)
                 resolved.append((r, a, b, props))
                 key = (a, b, r.key)
                 if key not in ident and isinstance(a, str) and isinstance(b, str):
@@ -233,11 +239,14 @@ class Planner:
             for key, (r, props) in mine.items():
                 a, b, rkey = key
                 target = ident.get(key) or others.get(key)
-                contribs = self._rel_contribs(target, rel.key) if target else {}
-                contribs.pop(self.d, None)
-                # The key is the element's identity, not a value a dataset contributes.
-                contribs[self.d] = Contribution({k: v for k, v in props.items() if k != rel.key})
-                self._apply_rel(rtype, rel.key, r.from_label, r.to_label, target, a, b, rkey, contribs)
+                if target is None:
+                    self._new_rel(rtype, rel.key, r.from_label, r.to_label, a, b, rkey, props)
+                else:
+                    contribs = self._rel_contribs(target, rel.key)
+                    contribs.pop(self.d, None)
+                    # The key is the element's identity, not a value a dataset contributes.
+                    contribs[self.d] = Contribution({k: v for k, v in props.items() if k != rel.key})
+                    self._apply_rel(rtype, rel.key, r.from_label, r.to_label, target, a, b, rkey, contribs)
                 self.plan.written[rtype] += 1
                 seen.add(key)
             for key, el in ident.items():
@@ -247,12 +256,15 @@ class Planner:
                 contribs.pop(self.d, None)
                 self._apply_rel(rtype, rel.key, None, None, el, el.a, el.b, key[2], contribs)
 
-    def _translate(self, rel, props: dict) -> dict:
-        """Property values that name an organisation by its key in the batch become its final id."""
+    def _translate(self, refs: list[tuple[str, str]], props: dict) -> dict:
+        """Property values that name an organisation by its key in the batch become its final id (``refs``:
+        the type's (property, label) pairs that name a node). Without any, ``props`` as it is: never changed."""
+        if not refs:
+            return props
         out = dict(props)
-        for name, spec in rel.properties.items():
-            if spec.ref and out.get(name) is not None:
-                ref = self.refs[spec.ref].get(out[name])
+        for name, label in refs:
+            if out.get(name) is not None:
+                ref = self.refs[label].get(out[name])
                 out[name] = self.final_key.get(ref, out[name]) if ref is not None else out[name]
         return out
 
@@ -261,6 +273,17 @@ class Planner:
 
     def _rel_contribs(self, el: Element, key: str | None) -> dict[str, Contribution]:
         return contributions_of(el.props, (), key) or {}
+
+    def _new_rel(self, rtype, key_prop, fl, tl, a, b, rkey, props: dict) -> None:
+        """A relationship the graph does not hold yet: what _apply_rel writes for this dataset's contribution
+        alone, without building the contribution and merging it (a diagnostics load creates 76,000 of them)."""
+        out = {k: v for k, v in props.items() if v is not None and v != [] and k != key_prop}
+        if key_prop:
+            out[key_prop] = rkey
+        if not self.plan.stamp:
+            self.plan.stamp = {"source": self.d, "sources": [self.d], "loaded_at": self.now}
+        self.plan.rel_stamped[(rtype, fl, tl)].append({"a": a, "b": b, "props": out})
+        self.plan.changed[rtype] += 1
 
     def _apply_rel(self, rtype, key_prop, fl, tl, target: Element | None, a, b, rkey,
                    contribs: dict[str, Contribution]) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import difflib
 import re
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -93,7 +94,11 @@ class Communes:
         self.names: dict[str, str] = {}                 # commune code -> name
         self.parent: dict[str, str] = {}                # any code -> its commune's code
         self.kind_of: dict[str, str] = {}               # code -> commune/deleguee/associee/arrondissement
-        self.by_key: dict[str, list[Entry]] = defaultdict(list)
+        self._by_key: dict[str, list[Entry]] = defaultdict(list)
+        # Names are folded into by_key on its first use: a load that places establishments by their commune
+        # codes (SIRENE) never needs it (measured: 0.45 s of the first load of a process).
+        self._names_to_index: list[tuple[str, Entry]] | None = []
+        self._index_lock = threading.Lock()
         self.postal: dict[str, set[str]] = defaultdict(set)      # postal code -> commune codes
         self.postal_of: dict[str, set[str]] = defaultdict(set)   # commune code -> postal codes
         rows = list(communes_rows)
@@ -110,8 +115,8 @@ class Communes:
             if kind != "commune":
                 self.parent.setdefault(code, target)
                 self.kind_of.setdefault(code, kind)
-            entry = Entry(target, self.names[target], departement_of(target), r["nom"], kind)
-            self._add(city_key(r["nom"]), entry)
+            self._names_to_index.append((r["nom"], Entry(target, self.names[target], departement_of(target), r["nom"],
+                                                         kind)))
         for r in postal_rows:
             code = self.parent.get(r["code_commune"])
             if code is None:
@@ -120,10 +125,22 @@ class Communes:
             self.postal_of[code].add(r["code_postal"])
             label = r.get("libelle_acheminement") or ""
             if label:
-                self._add(city_key(label), Entry(code, self.names[code], departement_of(code), label, "acheminement"))
+                self._names_to_index.append((label, Entry(code, self.names[code], departement_of(code), label,
+                                                          "acheminement")))
+
+    @property
+    def by_key(self) -> dict[str, list[Entry]]:
+        """Folded name (:func:`city_key`) -> the communes it names."""
+        if self._names_to_index is not None:
+            with self._index_lock:
+                if self._names_to_index is not None:
+                    for text, entry in self._names_to_index:
+                        self._add(city_key(text), entry)
+                    self._names_to_index = None
+        return self._by_key
 
     def _add(self, key: str, entry: Entry) -> None:
-        entries = self.by_key[key]
+        entries = self._by_key[key]
         if all(e.code != entry.code for e in entries):
             entries.append(entry)
         elif entry.type == "commune":  # the commune's own name wins over a déléguée of the same name

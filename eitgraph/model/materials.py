@@ -168,6 +168,13 @@ def category_of_low(code: str) -> str:
 
 def normalise_quantity(value: float, unit: str, period: str | None, category: str) -> tuple[float, str]:
     """Quantity per year in the canonical unit of its dimension; ValueError if the unit does not fit."""
+    factor, per_year, canonical = _conversion(unit, period, category)
+    return _finite(value, unit, period, value * factor * per_year, canonical)
+
+
+@lru_cache(maxsize=1024)  # a few units, periods and categories repeat over every row of a diagnostics file
+def _conversion(unit: str, period: str | None, category: str) -> tuple[float, float, str]:
+    """(factor to the canonical unit, times per year, canonical unit); ValueError if the unit does not fit."""
     key = unit.strip().lower().replace("³", "3")
     if key not in UNITS:
         key = fold(unit).replace(" ", "")  # unités, pièces…
@@ -181,8 +188,12 @@ def normalise_quantity(value: float, unit: str, period: str | None, category: st
     per_year = PERIODS.get(fold(period)) if period else 1
     if per_year is None:
         raise ValueError(f"unknown period {period!r}; use an, mois, semaine or jour")
-    canonical = CANONICAL[dimension]
-    quantity = value * factor * per_year
+    return factor, per_year, CANONICAL[dimension]
+
+
+def _finite(value: float, unit: str, period: str | None, quantity: float, canonical: str) -> tuple[float, str]:
+    if math.isfinite(quantity) and abs(quantity) <= MAX_PER_YEAR[canonical]:
+        return round(quantity, 9), canonical
     written = f"{value:g} {unit}" + (f"/{period}" if period else "")
     if not math.isfinite(quantity):
         raise ValueError(f"quantity {written} is too large to compute (it overflows once converted to {canonical})")
@@ -221,6 +232,7 @@ def split_quantity(text: str) -> tuple[float, str | None]:
     return value, unit
 
 
+@lru_cache(maxsize=4096)  # pure, and called on every quantity of a diagnostics file
 def split_unit(text: str) -> tuple[str, str | None]:
     """A unit as written, with its period: "t/an" → ("t", "an"); "kg par mois" → ("kg", "mois").
 

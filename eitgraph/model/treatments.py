@@ -19,6 +19,7 @@ ValueError: 'R14' is not a recovery operation of the Waste Framework Directive (
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..values import fold
 
@@ -67,6 +68,7 @@ WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _CODE = re.compile(r"^\s*([RD])\s*[-.]?\s*0*(\d{1,2})\b", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)  # a few spellings repeat over every outgoing flow of a diagnostics file
 def treatment_of(text: str) -> tuple[str, str | None]:
     """(treatment, R/D code or None) of a « Traitement actuel » / « Filière » cell; ValueError for text that
     names no treatment."""
