@@ -19,8 +19,8 @@
      existant / prévu / potentiel; no two rows share (site, direction, material label, partner).
 2. Loads territory (67, 68), materials, the SIRENE file, then the diagnostics into a fresh
    embedded store in the workdir; wall time, rows read per second, the share spent validating
-   (``Loader.prepare``) and the Cypher statements that dominate the write transaction. The
-   ≥ 10,000 rows/s target is checked on the regional data as a whole (SIRENE + diagnostics rows over
+   (``Loader.validate``: checks and transform) and the Cypher statements that dominate the write
+   transaction. The ≥ 10,000 rows/s target is checked on the regional data as a whole (SIRENE + diagnostics rows over
    their load time); each file's own rate is shown. At small ``--scale`` fixed costs per load
    (statement compilation, commit) dominate and the rate is not meaningful.
 3. ``circular-loops`` (max_length=5) end to end, then ``networkx.simple_cycles(length_bound=5)``
@@ -467,10 +467,10 @@ class _TimedTx:
 
 
 def instrument(kb) -> dict:
-    """Time ``Loader.prepare`` (read + validate + transform) and every statement of the write
-    transaction, without touching the library (instance attributes only)."""
+    """Time ``Loader.validate`` (checks + transform, what ``load`` runs before writing) and every statement
+    of the write transaction, without touching the library (instance attributes only)."""
     stats = {"prepare": 0.0, "statements": {}}
-    prepare, transaction = kb.loader.prepare, kb.store.transaction
+    prepare, transaction = kb.loader.validate, kb.store.transaction
 
     def timed_prepare(*args, **kwargs):
         t = time.perf_counter()
@@ -482,7 +482,7 @@ def instrument(kb) -> dict:
     def timed_transaction(work, what="write", **kwargs):
         return transaction(lambda tx: work(_TimedTx(tx, stats["statements"])), what, **kwargs)
 
-    kb.loader.prepare = timed_prepare
+    kb.loader.validate = timed_prepare
     kb.store.transaction = timed_transaction
     return stats
 
@@ -581,7 +581,7 @@ class Results:
 def print_profile(stats: dict, top: int = 6) -> None:
     items = sorted(stats["statements"].items(), key=lambda kv: -kv[1][0])
     total = sum(v[0] for _, v in items)
-    print(f"     prepare (read + validate + transform) {stats['prepare']:.1f} s; "
+    print(f"     validate + transform {stats['prepare']:.1f} s; "
           f"write transaction statements {total:.1f} s in {sum(v[1] for _, v in items)} calls")
     for text, (sec, calls, rows) in items[:top]:
         rate = f", {rows / sec:,.0f} rows/s" if rows and sec > 0 else ""
@@ -601,7 +601,7 @@ def timed_load(kb, results: Results, kind: str, path: Path, where: str = "embedd
     results.add(f"load {kind} ({where})", f"{report.rows} rows in {wall:.1f} s = {rate:,.0f} rows/s "
                 f"(validation {stats['prepare']:.1f} s) [{load_note()}]")
     # Undo the instrumentation (instance attributes shadow the class methods).
-    del kb.loader.prepare
+    del kb.loader.validate
     del kb.store.transaction
     return report.rows, wall
 
