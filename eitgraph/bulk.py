@@ -3,7 +3,8 @@
 Extracting a graph and listing its loops creates millions of lists and tuples that never form cycles.
 CPython's collector still runs every 700 allocations and, the more objects live, the longer each of its
 older-generation passes: on the regional benchmark it took 40 to 60 % of building the rows of
-``circular-loops``. Reference counting frees everything as usual while the collector is paused.
+``circular-loops``. Reference counting frees everything as usual while the collector is paused, and what
+the pause made is then moved to the oldest generation in one step rather than walked by the young ones.
 
 >>> import gc
 >>> with paused_gc():
@@ -42,4 +43,10 @@ def paused_gc() -> Iterator[None]:
         with _lock:
             _holders -= 1
             if _holders == 0 and _resume:
+                # Everything made during the pause goes to the oldest generation at once (freeze, then unfreeze:
+                # two list splices): the young collections would otherwise walk all of it at the next
+                # allocations, only to find it alive (0.3 s then 0.4 s after 417,660 loops). Garbage cycles
+                # made meanwhile wait for the next full collection.
+                gc.freeze()
+                gc.unfreeze()
                 gc.enable()
