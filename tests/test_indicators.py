@@ -215,6 +215,11 @@ def test_cli_indicators_and_report(small_kb, store_dir, tmp_path):
     table = runner.invoke(cli, [*base, "indicators", "--territory", CC])
     assert table.exit_code == 0, table.output
     assert "Taux de participation" in table.output and "62.5" in table.output
+    header = table.output.splitlines()[0].split()
+    assert header == ["Groupe", "Code", "Indicateur", "Valeur", "Unité", "Base"]  # people read French headers
+    english = runner.invoke(cli, [*base, "indicators", "--territory", CC, "--lang", "en"]).output
+    assert english.splitlines()[0].split() == ["group", "code", "indicator", "value", "unit", "basis"]
+    assert "Participation rate" in english
     as_json = json.loads(runner.invoke(cli, [*base, "indicators", "--territory", CC, "--format", "json",
                                              "--lang", "en"]).output)
     assert {r["code"]: r["value"] for r in as_json}["companies_audited"] == 3

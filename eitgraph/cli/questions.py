@@ -40,10 +40,12 @@ def indicators(obj, territory, fmt, out, lang):
     """
     with obj.open(quick=True) as kb:
         df = kb.indicators(territory=territory, lang=lang)
-    from .output import emit
+    from .output import FOR_PEOPLE, emit, file_format
 
+    # Headers in French too where people read them (table, xlsx, csv-excel); csv and json stay raw for scripts.
     emit(df, fmt, out, sheet="indicateurs", noun="indicators",
-         table=df[TABLE_COLUMNS].assign(value=df["value"].map(_plain)))
+         table=df[TABLE_COLUMNS].assign(value=df["value"].map(_plain)),
+         lang=lang if file_format(fmt, out) in FOR_PEOPLE else None)
 
 
 @click.command()
