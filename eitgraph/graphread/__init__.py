@@ -222,14 +222,14 @@ class GraphRead:
             columns = list(zip(*rows, strict=True)) if rows else [() for _ in EXCHANGE_FIELDS]
             return {name: list(values) for name, values in zip(EXCHANGE_FIELDS, columns, strict=True)}
 
-    def exchange_pairs(self, status=None, territory: str | None = None, category: str | None = None,
-                       members: set[str] | None = None) -> list[tuple[str, str]]:
-        """(source, target) of :meth:`exchanges` only, in bulk (``members``: the territory's, if known)."""
+    def exchange_pairs(self, status=None, territory: str | None = None,
+                       category: str | None = None) -> list[tuple[str, str]]:
+        """(source, target) of :meth:`exchanges` only, in bulk."""
         wanted = statuses(status)
         query = exchanges_query(PAIR_COLUMNS, wanted is not None, category is not None)
         with paused_gc():
             pairs = self._pairs_by_element_id(query, {"statuses": wanted, "category": category})
-        members = self.territory_members(territory) if members is None else members
+        members = self.territory_members(territory)
         if members is None:
             return pairs
         return [(a, b) for a, b in pairs if a in members and b in members]
