@@ -36,10 +36,14 @@ class Writer:
     def wrote(self, n: int) -> None:
         self.pending += n
         if self.session is not None and self.pending >= self.limit:
-            self.tx.commit()
-            self.commits += 1
-            self.tx = self.session.begin_transaction()
-            self.pending = 0
+            self.commit()
+
+    def commit(self) -> None:
+        """Commit what is written so far and go on in a new transaction (only with a session)."""
+        self.tx.commit()
+        self.commits += 1
+        self.tx = self.session.begin_transaction()
+        self.pending = 0
 
 
 class PendingLoads:

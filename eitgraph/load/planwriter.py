@@ -4,19 +4,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 
 from .pending import Writer
 from .planstate import Plan
 from .querybuilder import SHARED
-
-
-class _Rows(list):
-    """A batch of parameter rows with a short repr: the neo4j driver formats the parameters of
-    every RUN for its debug log even when that log is off (measured: 0.5 s of a 50,000-row diagnostics
-    load that now takes about 5 s)."""
-
-    def __repr__(self) -> str:
-        return f"<{len(self)} rows>"
+from .sidebyside import Rows, parts, side_by_side
 
 
 def shared_provenance(rows: list[dict]) -> tuple[dict, list[int], list[int]]:
@@ -42,7 +35,7 @@ class PlanWriter:
     def _run(self, tx, cypher: str, rows: list, tick, **params) -> list:
         out = []
         for i in range(0, len(rows), self.batch_size):
-            chunk = _Rows(rows[i:i + self.batch_size])
+            chunk = Rows(rows[i:i + self.batch_size])
             out.extend(tx.run(cypher, rows=chunk, **params))
             tick(len(chunk))
             # The driver's result summary keeps its parameters and sits in a reference cycle: with the collector
@@ -55,10 +48,11 @@ class PlanWriter:
         tx = tx if isinstance(tx, Writer) else Writer(tx)
         total, done = plan.size(), 0
 
-        def tick(n: int) -> None:
+        def tick(n: int, in_tx: bool = True) -> None:
             nonlocal done
             done += n
-            tx.wrote(n)
+            if in_tx:  # else written in other sessions (side_by_side)
+                tx.wrote(n)
             if progress:
                 progress(done, total)
 
@@ -82,14 +76,26 @@ class PlanWriter:
                         new_ids[rows[i]["ref"]] = eid
         for rtype, rows in plan.rel_updates.items():
             self._run(tx, self.qb.replace_rels(rtype), rows, tick)
-        for (rtype, fl, tl), rows in plan.rel_creates.items():
-            self._create_rels(tx, rtype, fl, tl, rows, new_ids, tick)
-        for (rtype, fl, tl), rows in plan.rel_stamped.items():
-            self._create_rels(tx, rtype, fl, tl, rows, new_ids, tick, plan.stamp)
+        jobs = self._rel_creates(plan, new_ids)
+        n_new = sum(len(rows) for rows in (*plan.rel_creates.values(), *plan.rel_stamped.values()))
+        if tx.session is not None and n_new > tx.limit and getattr(self.store, "backend", "neo4j") == "neo4j":
+            tx.commit()  # the nodes just created, for the other sessions to see
+            side_by_side(self.store, tx, parts(jobs, self.batch_size, tx.limit), tick)
+        else:
+            for cypher, rows, params in jobs:
+                self._run(tx, cypher, rows, tick, **params)
         self._relabel(tx, plan.relabels, tick)
 
-    def _create_rels(self, tx, rtype: str, fl, tl, rows: list[dict], new_ids: dict, tick,
-                     stamp: dict | None = None) -> None:
+    def _rel_creates(self, plan: Plan, new_ids: dict) -> Iterator[tuple[str, list, dict]]:
+        """The statements that create the plan's new relationships, with their rows and parameters, built
+        one after the other (a regional load's 760,000 rows are not all held at once)."""
+        for (rtype, fl, tl), rows in plan.rel_creates.items():
+            yield from self._create_rels(rtype, fl, tl, rows, new_ids)
+        for (rtype, fl, tl), rows in plan.rel_stamped.items():
+            yield from self._create_rels(rtype, fl, tl, rows, new_ids, plan.stamp)
+
+    def _create_rels(self, rtype: str, fl, tl, rows: list[dict], new_ids: dict,
+                     stamp: dict | None = None) -> Iterator[tuple[str, list, dict]]:
         """``stamp``: the rows leave out their provenance, which is this."""
         names = {p for r in rows for p in r["props"]}
         if fl is None:  # the ends' labels do not matter to the statement: take the model's first
@@ -97,14 +103,13 @@ class PlanWriter:
         if stamp:
             ready = [{"a": new_ids.get(r["a"], r["a"]), "b": new_ids.get(r["b"], r["b"]), "props": r["props"]}
                      for r in rows]
-            self._run(tx, self.qb.create_full_rels(rtype, fl, tl, names, shared=True), ready, tick, **stamp)
+            yield self.qb.create_full_rels(rtype, fl, tl, names, shared=True), ready, stamp
             return
         common, same, other = shared_provenance(rows)
         for part, shared in ((same, True), (other, False)):
             ready = [{"a": new_ids.get(r["a"], r["a"]), "b": new_ids.get(r["b"], r["b"]),
                       "props": _without(r["props"]) if shared else r["props"]} for r in (rows[i] for i in part)]
-            self._run(tx, self.qb.create_full_rels(rtype, fl, tl, names, shared=shared), ready, tick,
-                      **(common if shared else {}))
+            yield self.qb.create_full_rels(rtype, fl, tl, names, shared=shared), ready, common if shared else {}
 
     def _relabel(self, tx, relabels: list[dict], tick) -> None:
         """Label changes last: in ArcadeDB a label change moves the vertex (a new elementId)."""

@@ -277,7 +277,7 @@ class Planner:
     def _new_rel(self, rtype, key_prop, fl, tl, a, b, rkey, props: dict) -> None:
         """A relationship the graph does not hold yet: what _apply_rel writes for this dataset's contribution
         alone, without building the contribution and merging it (a diagnostics load creates 76,000 of them)."""
-        out = {k: v for k, v in props.items() if v is not None and v != [] and k != key_prop}
+        out = dict(props)  # the batch left out empty values (GraphBatch.rel), and so does _translate
         if key_prop:
             out[key_prop] = rkey
         if not self.plan.stamp:

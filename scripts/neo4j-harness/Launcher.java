@@ -14,19 +14,23 @@ import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.harness.Neo4j;
 import org.neo4j.harness.Neo4jBuilder;
 import org.neo4j.harness.Neo4jBuilders;
+import org.neo4j.io.ByteUnit;
 
 /**
  * Starts Neo4j Community in this JVM with the test harness (org.neo4j.test:neo4j-harness) and keeps it
  * running until the process is told to stop (SIGTERM/SIGINT close the database cleanly).
  *
  * Usage: java -cp CLASSPATH Launcher.java --data DIR --uri-file FILE [--port N] [--cypher 5|25]
+ *                                        [--pagecache SIZE]
  *
  * Bolt listens on 127.0.0.1 only, on port N, also advertised in routing tables (default 0: a free port
  * chosen by the system, but then routing tables name the default port), HTTP and HTTPS are off.
  * Authentication is the harness default (off) unless NEO4J_TEST_PASSWORD is set in the environment:
  * then it is on and the user neo4j gets that password (never printed). Once Neo4j is started, the
  * Bolt URI is written to FILE (atomically) and printed on standard output. --cypher sets the default
- * Cypher version of new databases (db.query.default_language, Neo4j 2025.06 and later).
+ * Cypher version of new databases (db.query.default_language, Neo4j 2025.06 and later). --pagecache sets
+ * server.memory.pagecache.size (e.g. 512m): the harness defaults to 8 MiB, a test-sized cache that makes a
+ * regional graph of several hundred megabytes page in and out on every write.
  */
 public final class Launcher {
     public static void main(String[] args) throws Exception {
@@ -34,17 +38,19 @@ public final class Launcher {
         Path uriFile = null;
         int port = 0;
         String cypher = null;
+        String pagecache = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--data" -> data = Path.of(args[++i]);
                 case "--uri-file" -> uriFile = Path.of(args[++i]);
                 case "--port" -> port = Integer.parseInt(args[++i]);
                 case "--cypher" -> cypher = args[++i];
+                case "--pagecache" -> pagecache = args[++i];
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         if (data == null || uriFile == null) {
-            System.err.println("usage: Launcher --data DIR --uri-file FILE [--port N] [--cypher 5|25]");
+            System.err.println("usage: Launcher --data DIR --uri-file FILE [--port N] [--cypher 5|25] [--pagecache SIZE]");
             System.exit(2);
         }
         String password = System.getenv("NEO4J_TEST_PASSWORD");
@@ -65,6 +71,9 @@ public final class Launcher {
         }
         if (cypher != null) {
             builder = withDefaultLanguage(builder, cypher);
+        }
+        if (pagecache != null) {
+            builder = builder.withConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.parse(pagecache));
         }
         Neo4j neo4j = builder.build();
         CountDownLatch stopped = new CountDownLatch(1);

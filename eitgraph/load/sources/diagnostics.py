@@ -277,7 +277,7 @@ def transform(records: list[Record], ctx) -> GraphBatch:
             problems.add(f"duplicate flow: {site_text} already has this {direction} flow of {label!r} with the same "
                          f"partner (row {seen_flows[ident]})", rec.loc("label"))
             continue
-        seen_flows[ident] = rec.loc().row
+        seen_flows[ident] = rec.row
         if code not in waste_codes():
             batch.node("Material", code, {"label": label, "category": category}, location=rec.loc("label"))
             batch.rel("IN_CATEGORY", "Material", code, "MaterialCategory", category, location=rec.loc("category"))
