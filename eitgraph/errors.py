@@ -34,7 +34,7 @@ class QueryError(EitgraphError):
     """Unknown catalogue query, bad parameters, or a query the store rejected."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # millions per regional load: no __dict__ each
 class Location:
     """Where a value sits in an input file: the sheet row in a workbook, the line a record starts on in a CSV."""
 

@@ -17,7 +17,7 @@ from typing import Any
 from ..errors import Location, Problems
 
 
-@dataclass
+@dataclass(slots=True)
 class NodeRow:
     label: str
     key: str
@@ -26,7 +26,7 @@ class NodeRow:
     location: Location
 
 
-@dataclass
+@dataclass(slots=True)
 class RelRow:
     type: str
     from_label: str
@@ -51,7 +51,7 @@ class GraphBatch:
 
     def node(self, label: str, key: str, props: dict, sublabels=(), location: Location | None = None) -> None:
         """Add a node; the same key again must carry the same values (missing values are filled in)."""
-        props = {k: v for k, v in props.items() if v is not None and v != []}
+        props = {k: v for k, v in props.items() if v is not None and (v.__class__ is not list or v)}  # no None, []
         location = location or Location()
         rows = self.nodes.setdefault(label, {})
         existing = rows.get(key)
@@ -71,7 +71,7 @@ class GraphBatch:
     def rel(self, rtype: str, from_label: str, from_key: str, to_label: str, to_key: str,
             props: dict | None = None, location: Location | None = None, key: str | None = None) -> None:
         """Add a relationship; ``key`` is the value of the type's key property, if it has one."""
-        props = {k: v for k, v in (props or {}).items() if v is not None and v != []}
+        props = {k: v for k, v in (props or {}).items() if v is not None and (v.__class__ is not list or v)}
         ident = (rtype, from_label, from_key, to_label, to_key, key)
         existing = self.rels.get(ident)
         if existing is None:
@@ -84,8 +84,11 @@ class GraphBatch:
     def ref(self, label: str, text: str, location: Location | None = None, hint: str = "") -> str:
         """A key standing for the node ``text`` names (an id, SIRET or name), found when the batch is
         written; relationships use it as an end. ``hint`` ends the message when it is not found."""
-        key = "ref:" + text.strip()
-        self.refs.setdefault(label, {}).setdefault(key, (text.strip(), location or Location()))
+        text = text.strip()
+        key = "ref:" + text
+        named = self.refs.setdefault(label, {})
+        if key not in named:  # else named on an earlier row: its first place stays
+            named[key] = (text, location or Location())
         if hint:
             self.hints[key] = hint
         return key

@@ -207,6 +207,8 @@ class Planner:
             wanted: dict[tuple, list] = {}
             resolved = []
             refs = [(name, spec.ref) for name, spec in rel.properties.items() if spec.ref]
+            # Others' relationships between the same ends are looked up only if the graph has any of this type.
+            others_may_exist = bool(rows) and self._any(rtype)
             for r in rows:
                 a = self.refs[r.from_label].get(r.from_key)
                 b = self.refs[r.to_label].get(r.to_key)
@@ -217,11 +219,10 @@ class Planner:
                     continue
                 props = self._translate(refs, r.props)
                 resolved.append((r, a, b, props))
-                key = (a, b, r.key)
-                if key not in ident and isinstance(a, str) and isinstance(b, str):
+                if others_may_exist and (a, b, r.key) not in ident and isinstance(a, str) and isinstance(b, str):
                     wanted[(a, b)] = []
             others: dict[tuple, Element] = {}
-            if wanted and self._any(rtype):
+            if wanted:
                 pairs = [{"a": a, "b": b} for a, b in wanted]
                 for chunk in self._chunks(pairs):
                     for e, a, b, p in self._collect(self.qb.rels_between(rtype), rows=chunk):
@@ -259,13 +260,16 @@ class Planner:
     def _translate(self, refs: list[tuple[str, str]], props: dict) -> dict:
         """Property values that name an organisation by its key in the batch become its final id (``refs``:
         the type's (property, label) pairs that name a node). Without any, ``props`` as it is: never changed."""
-        if not refs:
-            return props
-        out = dict(props)
+        out = props
         for name, label in refs:
-            if out.get(name) is not None:
-                ref = self.refs[label].get(out[name])
-                out[name] = self.final_key.get(ref, out[name]) if ref is not None else out[name]
+            value = props.get(name)
+            if value is not None:
+                ref = self.refs[label].get(value)
+                final = self.final_key.get(ref, value) if ref is not None else value
+                if final != value:
+                    if out is props:  # copied on the first change only (most rows name no organisation)
+                        out = dict(props)
+                    out[name] = final
         return out
 
     def _any(self, rtype: str) -> bool:
