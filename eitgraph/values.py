@@ -110,6 +110,7 @@ def key_text(text: str) -> str:
     return "".join(str(unicodedata.decimal(c)) if c.isdecimal() and not c.isascii() else c for c in text)
 
 
+@lru_cache(maxsize=65536)  # flow keys: a regional diagnostics file slugs 790,000 labels and partners
 def slug(text: str) -> str:
     """A stable identifier from a name.
 

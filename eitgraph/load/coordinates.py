@@ -34,7 +34,7 @@ def located(where: tuple[float, float] | None) -> dict:
 def point(rec, ctx, commune: str | None = None) -> tuple[float, float] | None:
     """(lat, lon) in WGS84 degrees, rounded to 6 decimals (about 10 cm), from a record's ``lat``/``lon``
     or ``x``/``y`` columns; None (and a problem when something is written but wrong) otherwise."""
-    lat, lon, x, y = (rec.get(c) for c in COLUMNS)
+    lat, lon, x, y = map(rec.get, COLUMNS)
     if lat is not None or lon is not None:
         if lat is None or lon is None:
             ctx.problems.add("latitude and longitude must be given together, in degrees (WGS84)", rec.loc("lat"))
