@@ -414,13 +414,18 @@ def scenario_files(tmp_path_factory, haut_rhin):
             "diag_cut": diagnostics(root / "d2" / "diagnostics.csv", FLOWS[:1])}
 
 
-@pytest.fixture(scope="module")
-def embedded_scenario(new_kb, scenario_files):
+def on_embedded(new_kb, files: dict, run):
+    """``run(kb, files, monkeypatch)`` on a new embedded knowledge base, its patches undone afterwards."""
     mp = pytest.MonkeyPatch()
     try:
-        return scenario(new_kb(), scenario_files, mp)
+        return run(new_kb(), files, mp)
     finally:
         mp.undo()
+
+
+@pytest.fixture(scope="module")
+def embedded_scenario(new_kb, scenario_files):
+    return on_embedded(new_kb, scenario_files, scenario)
 
 
 def test_reload_drop_undo_and_failures_match_the_embedded_store(kb, leg, embedded_scenario, scenario_files,
@@ -468,11 +473,7 @@ def parts_scenario(kb, files, monkeypatch, fail=None) -> dict[str, tuple]:
 
 @pytest.fixture(scope="module")
 def embedded_parts(new_kb, scenario_files):
-    mp = pytest.MonkeyPatch()
-    try:
-        return parts_scenario(new_kb(), scenario_files, mp)
-    finally:
-        mp.undo()
+    return on_embedded(new_kb, scenario_files, parts_scenario)
 
 
 def test_a_load_in_parts_is_written_side_by_side(kb, leg, embedded_parts, scenario_files, monkeypatch):
