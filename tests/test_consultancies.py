@@ -142,6 +142,26 @@ def test_a_sheet_without_recognisable_header_is_named(kb, tmp_path):
     assert report.written["OUTPUTS"] == 7
 
 
+def test_the_templates_own_sheets_are_not_sites(kb, tmp_path):
+    """A consultancy that copied the data sheet of `eitgraph template` once per company keeps its help sheet and
+    its hidden lists: they are said, not read as sites, and not an error."""
+    from eitgraph.load.blank_workbooks import write_template
+
+    wb = openpyxl.load_workbook(write_template("diagnostics", tmp_path / "modele.xlsx"))
+    wb.remove(wb["Données"])
+    for i, (name, rows) in enumerate(FLOWS.items()):
+        ws = wb.create_sheet(name, i)
+        for r in [FLOW_HEADER, *rows]:
+            ws.append(r)
+    assert wb.sheetnames == [*FLOWS, "Aide", "Listes"] and wb["Listes"].sheet_state == "hidden"
+    wb.save(tmp_path / "diagnostics.xlsx")
+    report = kb.load("diagnostics", tmp_path / "diagnostics.xlsx", site_from="sheet", create_missing=True)
+    assert report.written["OUTPUTS"] == 7
+    said = " | ".join(n.message for n in report.notes if n.code == "header_row")
+    assert "sheet 'Aide' is the blank template's help or lists: not read" in said
+    assert "sheet 'Listes' is the blank template's help or lists: not read" in said
+
+
 def test_a_problem_names_its_sheet_and_row(territory_kb, tmp_path):
     bad = {"Tôlerie Martin": FLOWS["Tôlerie Martin"], "Scierie Doller": [*FLOWS["Scierie Doller"][:2],
                                                                       ["Boues", "Sortant", "19 08 14", "3", "t", "R14", ""]]}

@@ -248,11 +248,19 @@ def test_blank_template_round_trip(flows_kb, tmp_path):
     result = CliRunner().invoke(cli, ["template", "diagnostics", "--out", str(out)])
     assert result.exit_code == 0, result.output
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["Données", "Aide"]
+    assert wb.sheetnames == ["Données", "Aide", "Listes"]
+    assert wb["Listes"].sheet_state == "hidden"
     help_rows = {r[0]: r for r in wb["Aide"].iter_rows(min_row=4, values_only=True)}
     assert "entrant, sortant" in help_rows["Sens"][3]
     ws = wb["Données"]
     headers = [c.value for c in ws[1]]
+    # Closed lists are drop-downs (a warning, not a refusal, for another spelling the loader also reads).
+    rules = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+    sens = rules[f"{openpyxl.utils.get_column_letter(headers.index('Sens') + 1)}2:"
+                 f"{openpyxl.utils.get_column_letter(headers.index('Sens') + 1)}2001"]
+    assert sens.type == "list" and sens.errorStyle == "warning"
+    sheet, cells = sens.formula1.split("!")
+    assert [c.value for row in wb[sheet.strip("'")][cells.replace("$", "")] for c in row] == ["entrant", "sortant"]
     row = {"Site": "zeta", "Sens": "sortant", "Matière": "cendres", "Catégorie": "minéraux", "Quantité": 7,
            "Unité": "t"}
     ws.append([row.get(h) for h in headers])

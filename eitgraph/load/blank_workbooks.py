@@ -11,6 +11,8 @@ from ..safety.writing import write_output
 from .sources.plans.workbook import blank_tet_workbook, save_for_tet
 from .spec import LoaderSpec
 
+ROWS = 2000  # data rows that offer the drop-down lists: more than a diagnostics campaign fills by hand
+
 
 def write_template(kind: str, out: Path, lang: str = "fr") -> Path:
     """Write an empty .xlsx for ``kind``: a data sheet with the headers, and a help sheet.
@@ -21,7 +23,7 @@ def write_template(kind: str, out: Path, lang: str = "fr") -> Path:
     'Site'
     """
     from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
 
     if kind == "plans":  # the Territoires en Transitions template itself, ready for TeT's importer too
 
@@ -49,7 +51,44 @@ def write_template(kind: str, out: Path, lang: str = "fr") -> Path:
         kind_text = term("value_type", c.type, lang) + (text(lang, "workbook.list") if c.list else "")
         sheet.append([c.aliases[0], yes if c.required else no, kind_text, values, ", ".join(c.aliases[1:]),
                       c.description])
+    wrap = Alignment(wrap_text=True, vertical="top")
     for letter, width in zip("ABCDEF", (30, 12, 36, 40, 60, 40), strict=True):
         sheet.column_dimensions[letter].width = width
+        for (cell,) in sheet.iter_rows(min_row=4, min_col=ord(letter) - 64, max_col=ord(letter) - 64):
+            cell.alignment = wrap
+    _pick_lists(wb, data, spec, lang)
     # Headers and help come from the loader mappings, not from users' files; the file is written safely.
     return write_output(out, lambda tmp: wb.save(tmp))
+
+
+def _pick_lists(wb, data, spec: LoaderSpec, lang: str) -> None:
+    """A drop-down list on each column with a closed set of values (and yes/no columns), kept in a hidden sheet
+    (a list written in the rule itself cannot hold commas and stops at 255 characters). Another value gets a
+    warning, not a refusal: the loader also reads the other spellings the help sheet lists."""
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    lists = None
+    for i, c in enumerate(spec.columns.values(), start=1):
+        if c.list:  # several values in one cell: no single pick
+            continue
+        if c.choices is not None:
+            options = list(c.spellings)
+        elif c.type == "boolean":
+            options = [text(lang, "workbook.yes"), text(lang, "workbook.no")]
+        else:
+            continue
+        if lists is None:
+            lists = wb.create_sheet(text(lang, "workbook.lists"))
+            lists.sheet_state = "hidden"
+        column = get_column_letter(lists.max_column + 1 if lists.max_row > 1 or lists["A1"].value else 1)
+        lists[f"{column}1"] = c.aliases[0]
+        for row, option in enumerate(options, start=2):
+            lists[f"{column}{row}"] = option
+        rule = DataValidation(type="list", allow_blank=True, errorStyle="warning", showErrorMessage=True,
+                              showInputMessage=True, promptTitle=c.aliases[0][:32], prompt=text(lang, "workbook.pick"),
+                              error=text(lang, "workbook.other"),
+                              formula1=f"{quote_sheetname(lists.title)}!${column}$2:${column}${len(options) + 1}")
+        letter = get_column_letter(i)
+        rule.add(f"{letter}2:{letter}{ROWS + 1}")
+        data.add_data_validation(rule)

@@ -24,6 +24,7 @@ from ...model.materials import (
 )
 from ...model.organisation_kinds import KINDS
 from ...model.treatments import treatment_of
+from ...present.text import text
 from ...values import fold, parse_boolean, slug
 from ..coordinates import located, point
 from ..excel import open_workbook
@@ -140,6 +141,9 @@ def read(path, sheet=None, encoding=None, delimiter=None, header_row: int | None
     index: dict[str, int] = {}
     table = SheetsTable(file, None, 1, headers, sheets=names)
     for i, name in enumerate(names):
+        if not sheet and fold(name) in _template_sheets():  # `eitgraph template`'s help and (hidden) lists
+            table.read_notes.append(f"sheet {name!r} is the blank template's help or lists: not read")
+            continue
         rows = first_rows(path, name)
         row = header_row
         if row is None:
@@ -170,6 +174,11 @@ def read(path, sheet=None, encoding=None, delimiter=None, header_row: int | None
     if not table.rows:
         raise InputError("no sheet holds flows", Location(file))
     return table
+
+
+def _template_sheets() -> set[str]:
+    """The names of the sheets ``eitgraph template`` adds beside the data, in every language."""
+    return {fold(text(lang, key)) for lang in ("fr", "en") for key in ("workbook.help", "workbook.lists")}
 
 
 def _material(rec: Record, ctx) -> tuple[str | None, str | None]:
