@@ -51,10 +51,11 @@ def write_template(kind: str, out: Path, lang: str = "fr") -> Path:
         kind_text = term("value_type", c.type, lang) + (text(lang, "workbook.list") if c.list else "")
         sheet.append([c.aliases[0], yes if c.required else no, kind_text, values, ", ".join(c.aliases[1:]),
                       c.description])
-    wrap = Alignment(wrap_text=True, vertical="top")
     for letter, width in zip("ABCDEF", (30, 12, 36, 40, 60, 40), strict=True):
         sheet.column_dimensions[letter].width = width
-        for (cell,) in sheet.iter_rows(min_row=4, min_col=ord(letter) - 64, max_col=ord(letter) - 64):
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row in sheet.iter_rows(min_row=4):
+        for cell in row:
             cell.alignment = wrap
     _pick_lists(wb, data, spec, lang)
     # Headers and help come from the loader mappings, not from users' files; the file is written safely.
@@ -68,7 +69,7 @@ def _pick_lists(wb, data, spec: LoaderSpec, lang: str) -> None:
     from openpyxl.utils import get_column_letter, quote_sheetname
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    lists = None
+    lists, written = None, 0
     for i, c in enumerate(spec.columns.values(), start=1):
         if c.list:  # several values in one cell: no single pick
             continue
@@ -81,7 +82,8 @@ def _pick_lists(wb, data, spec: LoaderSpec, lang: str) -> None:
         if lists is None:
             lists = wb.create_sheet(text(lang, "workbook.lists"))
             lists.sheet_state = "hidden"
-        column = get_column_letter(lists.max_column + 1 if lists.max_row > 1 or lists["A1"].value else 1)
+        written += 1
+        column = get_column_letter(written)
         lists[f"{column}1"] = c.aliases[0]
         for row, option in enumerate(options, start=2):
             lists[f"{column}{row}"] = option

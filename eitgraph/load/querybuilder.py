@@ -170,7 +170,7 @@ class QueryBuilder:
     def create_full_nodes(self, label: str, sublabels=(), props=(), shared: bool = False) -> str:
         """CREATE nodes with every property (provenance included) in the pattern; returns [i, elementId].
         ``shared``: the rows leave out ``source``, ``sources`` and ``loaded_at``, which come from the
-        parameters of the same names (see :func:`_shared_fields`)."""
+        parameters of the same names (see :func:`_full_fields`)."""
         key = self._node(label).key
         fields = _full_fields(set(props) - {key}, shared)
         return (f"UNWIND $rows AS r CREATE (n:{label}{self._sublabels(label, sublabels)} "

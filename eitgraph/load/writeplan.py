@@ -259,7 +259,7 @@ class Planner:
 
     def _translate(self, refs: list[tuple[str, str]], props: dict) -> dict:
         """Property values that name an organisation by its key in the batch become its final id (``refs``:
-        the type's (property, label) pairs that name a node). Without any, ``props`` as it is: never changed."""
+        the type's (property, label) pairs that name a node). ``props`` itself when no value changes: never changed."""
         out = props
         for name, label in refs:
             value = props.get(name)

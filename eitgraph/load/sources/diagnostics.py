@@ -42,6 +42,10 @@ _LABELLED = re.compile(r"^\s*(entreprise|site|etablissement|société|societe|st
 _LABELS = {"entreprise", "site", "etablissement", "societe", "structure", "raison sociale", "nom de l entreprise",
            "nom du site"}
 
+# The sheets `eitgraph template` adds beside the data (help, hidden lists), in every language: never sites.
+TEMPLATE_SHEETS = frozenset(fold(text(lang, key)) for lang in ("fr", "en")
+                            for key in ("workbook.help", "workbook.lists"))
+
 
 @dataclass
 class SheetsTable(Table):
@@ -141,7 +145,7 @@ def read(path, sheet=None, encoding=None, delimiter=None, header_row: int | None
     index: dict[str, int] = {}
     table = SheetsTable(file, None, 1, headers, sheets=names)
     for i, name in enumerate(names):
-        if not sheet and fold(name) in _template_sheets():  # `eitgraph template`'s help and (hidden) lists
+        if not sheet and fold(name) in TEMPLATE_SHEETS:  # `eitgraph template`'s help and (hidden) lists
             table.read_notes.append(f"sheet {name!r} is the blank template's help or lists: not read")
             continue
         rows = first_rows(path, name)
@@ -174,11 +178,6 @@ def read(path, sheet=None, encoding=None, delimiter=None, header_row: int | None
     if not table.rows:
         raise InputError("no sheet holds flows", Location(file))
     return table
-
-
-def _template_sheets() -> set[str]:
-    """The names of the sheets ``eitgraph template`` adds beside the data, in every language."""
-    return {fold(text(lang, key)) for lang in ("fr", "en") for key in ("workbook.help", "workbook.lists")}
 
 
 def _material(rec: Record, ctx) -> tuple[str | None, str | None]:
